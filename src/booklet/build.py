@@ -1,0 +1,221 @@
+"""Run products: plan jobs, select, skip what has not changed, make the rest
+(in parallel processes when asked) and write outputs, manifest and report."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import booklet
+from booklet.errors import BookletError
+from booklet.finish.output import (
+    ProductReport,
+    read_manifest,
+    write_atomic,
+    write_manifest,
+    write_report,
+)
+from booklet.products import Job, Made, product
+from booklet.project import Project
+from booklet.select import Selection, select
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Failure:
+    key: str
+    message: str
+
+
+@dataclass
+class BuildResult:
+    reports: list[ProductReport] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def _code_digest() -> str:
+    """A digest of the package source, so that a code change rebuilds."""
+    digest = hashlib.sha256(booklet.__version__.encode())
+    root = Path(booklet.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _files_digest(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(selection: Selection, job: Job, shared: str) -> str:
+    """Everything a job's output depends on, hashed: change any and it rebuilds."""
+    content = selection.content
+    body = {
+        "shared": shared,
+        "job": [job.product, job.key, repr(job.edition), repr(job.params)],
+        "entries": [
+            [e.provider.model_dump(mode="json"), e.consent_pending, e.verified,
+             str(e.verified_on), e.address_withheld, e.address_confidential]
+            for e in selection.entries],
+        "document": content.document.model_dump(mode="json"),
+        "guidance": content.guidance.model_dump(mode="json"),
+        "codes": [m.model_dump(mode="json") for m in (
+            *content.categories, *content.criteria, *content.provinces,
+            *content.regions, *content.areas)],
+    }
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+_worker_project: Project | None = None
+
+
+def _init_worker(project: Project) -> None:
+    global _worker_project
+    _worker_project = project
+
+
+def _make_in_worker(job: Job, selection: Selection) -> Made:
+    return product(job.product).make(_worker_project, job, selection)
+
+
+def plan(project: Project, products: list[str], request: dict) -> list[Job]:
+    jobs: list[Job] = []
+    for name in products:
+        jobs.extend(product(name).plan(project, request))
+    return jobs
+
+
+def build(project: Project, products: list[str], request: dict | None = None,
+          workers: int = 1, force: bool = False, progress=None) -> BuildResult:
+    """Build `products` into project.output_dir; see BuildResult for the outcome.
+
+    A job that fails is reported and the others still build. `progress`, if
+    given, is called with (done, total, key) after each job.
+    """
+    request = request or {}
+    content = project.content
+    out = project.output_dir
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = plan(project, products, request)
+    shared = hashlib.sha256((
+        _code_digest() + _files_digest(project.layouts.files())).encode()
+    ).hexdigest()
+    manifest = read_manifest(out)
+    result = BuildResult()
+    pending: list[tuple[Job, Selection, ProductReport]] = []
+    for job in jobs:
+        try:
+            selection = select(content, job.edition)
+        except BookletError as exc:
+            result.failures.append(Failure(job.key, str(exc)))
+            continue
+        report = _report(job, selection)
+        report.fingerprint = fingerprint(selection, job, shared)
+        previous = manifest["products"].get(job.key, {})
+        if not force and _up_to_date(out, previous, report.fingerprint, manifest):
+            report.files = previous["files"]
+            report.rebuilt = False
+            result.unchanged.extend(report.files)
+            result.reports.append(report)
+            continue
+        pending.append((job, selection, report))
+
+    total, done = len(jobs), len(jobs) - len(pending)
+    if progress and done:
+        progress(done, total, "unchanged")
+
+    def finish(job: Job, report: ProductReport, made: Made) -> None:
+        report.warnings.extend(made.warnings)
+        for artifact in made.artifacts:
+            path = out / artifact.path
+            if write_atomic(path, artifact.data):
+                result.written.append(artifact.path)
+            else:
+                result.unchanged.append(artifact.path)
+            report.files.append(artifact.path)
+            manifest["files"][artifact.path] = {
+                "sha256": artifact.sha256, "bytes": len(artifact.data),
+                "pages": artifact.pages, "kind": artifact.kind,
+                "product": job.key}
+        manifest["products"][job.key] = {
+            "fingerprint": report.fingerprint, "files": report.files}
+        result.reports.append(report)
+
+    if workers > 1 and len(pending) > 1:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context,
+                                 initializer=_init_worker,
+                                 initargs=(project,)) as pool:
+            futures = [(job, report, pool.submit(_make_in_worker, job, selection))
+                       for job, selection, report in pending]
+            for job, report, future in futures:
+                done += 1
+                try:
+                    finish(job, report, future.result())
+                except BookletError as exc:
+                    result.failures.append(Failure(job.key, str(exc)))
+                if progress:
+                    progress(done, total, job.key)
+    else:
+        for job, selection, report in pending:
+            done += 1
+            try:
+                finish(job, report, product(job.product).make(project, job,
+                                                             selection))
+            except BookletError as exc:
+                result.failures.append(Failure(job.key, str(exc)))
+            if progress:
+                progress(done, total, job.key)
+
+    write_manifest(out, manifest)
+    write_report(out, result.reports, {
+        "content": str(project.content_dir),
+        "edition_date": content.document.settings.edition_date.isoformat(),
+        "failures": [f.__dict__ for f in result.failures]})
+    return result
+
+
+def _report(job: Job, selection: Selection) -> ProductReport:
+    report = ProductReport(job.key, job.product, job.edition.audience,
+                           job.edition.final)
+    for decision in selection.decisions:
+        if decision.action == "excluded":
+            report.excluded.append({"provider": decision.provider,
+                                    "reason": decision.reason})
+        else:
+            report.included.append(decision.provider)
+            if decision.action == "redacted":
+                report.redacted.append({"provider": decision.provider,
+                                        "what": decision.reason})
+    return report
+
+
+def _up_to_date(out: Path, previous: dict, fp: str, manifest: dict) -> bool:
+    if previous.get("fingerprint") != fp or not previous.get("files"):
+        return False
+    for name in previous["files"]:
+        path = out / name
+        entry = manifest["files"].get(name)
+        if entry is None or not path.exists():
+            return False
+        if os.path.getsize(path) != entry["bytes"]:
+            return False
+    return True

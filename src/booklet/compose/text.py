@@ -1,0 +1,140 @@
+"""Wording shared by every product: sort order, hours, dates, phones, languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+import phonenumbers
+
+from booklet.model import DAYS, Hours, Text
+
+# Vietnamese alphabetical order: đ after d, ă â after a, ê after e, ô ơ after
+# o, ư after u; f j w z (foreign words) in their Latin places.
+_ALPHABET = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z"
+_RANK = {letter: i for i, letter in enumerate(_ALPHABET.split())}
+# Letter-forming marks (breve, circumflex, horn) belong to the letter; tone
+# marks are a secondary key in the traditional order: ngang, huyền, hỏi, ngã,
+# sắc, nặng.
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def _letters(text: str) -> tuple[list[tuple[int, str]], list[int]]:
+    primary: list[tuple[int, str]] = []
+    tones: list[int] = []
+    for ch in text.lower():
+        parts = unicodedata.normalize("NFD", ch)
+        base = parts[0]
+        marks = parts[1:]
+        letter = unicodedata.normalize(
+            "NFC", base + "".join(m for m in marks if m in _LETTER_MARKS))
+        tone = next((_TONES[m] for m in marks if m in _TONES), 0)
+        if letter in _RANK:
+            primary.append((0, chr(0x100 + _RANK[letter])))
+        elif letter.isdigit():
+            primary.append((-1, letter))
+        elif letter.isalpha():
+            primary.append((1, letter))
+        else:
+            continue  # spaces and punctuation do not order names
+        tones.append(tone)
+    return primary, tones
+
+
+def sort_key(text: str, lang: str) -> tuple:
+    """Key that orders names as a reader of `lang` expects.
+
+    Vietnamese: by letters of the Vietnamese alphabet, tone as a secondary key.
+    English: by letters with diacritics removed, then by the original.
+    """
+    if lang == "vi":
+        primary, tones = _letters(text)
+        return (primary, tones, text)
+    plain = "".join(ch for ch in unicodedata.normalize("NFD", text.lower())
+                    if not unicodedata.combining(ch)).replace("đ", "d")
+    return ("".join(ch for ch in plain if ch.isalnum()), text)
+
+
+def pick(text: Text | None, lang: str) -> tuple[str, bool]:
+    """The text in `lang`, and whether it fell back to the other language."""
+    if text is None:
+        return "", False
+    own = getattr(text, lang, None)
+    if own:
+        return own, False
+    return text.get(lang), True
+
+
+def format_date(value: dt.date, strings: dict) -> str:
+    months = strings.get("months")
+    month = months[value.month - 1] if months else value.month
+    return strings["date_format"].format(d=value.day, m=value.month, y=value.year,
+                                         month=month)
+
+
+def format_hours(hours: Hours | None, strings: dict, lang: str) -> str:
+    """Opening hours in words of `lang`, for example 'T2–T6 08:00–17:00'."""
+    if hours is None:
+        return ""
+    if hours.always:
+        text = strings["always_open"]
+    else:
+        parts = []
+        for span in hours.spans:
+            parts.append(f"{_days(span.days, strings)} {span.opens}–{span.closes}")
+        text = "; ".join(parts)
+    if hours.note:
+        note, _ = pick(hours.note, lang)
+        text = f"{text} ({note})" if text else note
+    return text
+
+
+def _days(days: list, strings: dict) -> str:
+    """Compress a list of days into ranges: Mon–Fri, Sat."""
+    order = [d for d in DAYS if d in days]
+    names = strings["days"]
+    runs: list[list] = []
+    for day in order:
+        if runs and DAYS.index(day) == DAYS.index(runs[-1][-1]) + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    out = []
+    for run in runs:
+        if len(run) >= 3:
+            out.append(strings["day_range"].format(first=names[run[0].value],
+                                                   last=names[run[-1].value]))
+        else:
+            out.extend(names[d.value] for d in run)
+    return ", ".join(out)
+
+
+def international(number: str) -> str | None:
+    """The number in international form (+84 ...), or None for a short code
+    or a number phonenumbers cannot read with certainty."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if len(digits) <= 4:
+        return None
+    try:
+        parsed = phonenumbers.parse(number, "VN")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(
+        parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def dial_string(number: str) -> str:
+    """What a phone dials: the international form, or the digits as written
+    (short codes and toll-free numbers are dialled as they are)."""
+    full = international(number)
+    if full:
+        return full.replace(" ", "")
+    return "".join(ch for ch in number if ch.isdigit() or ch == "+")
+
+
+def tel_uri(number: str) -> str:
+    """A tel: URI (RFC 3966) for `number`."""
+    return "tel:" + dial_string(number)

@@ -1,0 +1,1 @@
+"""Finish stage: impose, set metadata and write files with a manifest."""

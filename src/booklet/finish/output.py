@@ -1,0 +1,86 @@
+"""Write build results whole or not at all, with a manifest and a build report."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Artifact:
+    """One file a product made: where it goes (relative to output/) and what."""
+
+    path: str
+    data: bytes
+    pages: int | None = None
+    kind: str = "pdf"
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class ProductReport:
+    """What one product included, left out and redacted, and why."""
+
+    key: str
+    product: str
+    audience: str
+    final: bool
+    files: list[str] = field(default_factory=list)
+    included: list[str] = field(default_factory=list)
+    excluded: list[dict] = field(default_factory=list)
+    redacted: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    fingerprint: str = ""
+    rebuilt: bool = True
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` through a temporary file and a rename, so that an
+    interrupted build leaves the previous file intact. Returns False, touching
+    nothing, when the file already holds exactly `data`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if (path.exists() and path.stat().st_size == len(data)
+            and path.read_bytes() == data):
+        return False
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def read_manifest(output: Path) -> dict:
+    path = output / "manifest.json"
+    if not path.exists():
+        return {"files": {}, "products": {}}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"files": {}, "products": {}}
+    data.setdefault("files", {})
+    data.setdefault("products", {})
+    return data
+
+
+def write_manifest(output: Path, manifest: dict) -> None:
+    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)
+    write_atomic(output / "manifest.json", (text + "\n").encode("utf-8"))
+
+
+def write_report(output: Path, reports: list[ProductReport], extra: dict) -> None:
+    body = {**extra, "products": [asdict(r) for r in reports]}
+    text = json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True)
+    write_atomic(output / "report.json", (text + "\n").encode("utf-8"))

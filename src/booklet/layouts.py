@@ -1,0 +1,119 @@
+"""Layouts as data: page geometry, type and colours from layouts/*.yaml, text
+from Jinja2 templates and per-language strings."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from booklet.errors import LayoutError
+from booklet.fonts import STYLES
+
+_UNITS = {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0}
+_LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*$")
+
+
+def length(value: object, where: str = "") -> float:
+    """Points from a length such as '3mm', '0.5 in' or a bare number of points."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    match = _LENGTH.match(str(value))
+    if not match:
+        raise LayoutError(
+            f"{where}: '{value}' is not a length; write a number and a unit "
+            "(mm, cm, in or pt), for example 3mm")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+class Layouts:
+    """The layouts folder: named layout files, fonts, strings and templates."""
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+        if not (self.root / "fonts.yaml").exists():
+            raise LayoutError(
+                f"{self.root}: not a layouts folder (no fonts.yaml); pass the "
+                "folder with --layouts")
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.root / "templates"),
+            autoescape=jinja2.select_autoescape(
+                enabled_extensions=("xml.j2",),
+                default_for_string=False), undefined=jinja2.StrictUndefined,
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+
+    @functools.cache  # noqa: B019 - one Layouts per build; files do not change
+    def get(self, name: str) -> dict:
+        """The layout `name` (a file layouts/NAME.yaml) as a dict."""
+        path = self.root / f"{name}.yaml"
+        if not path.exists():
+            known = sorted(p.stem for p in self.root.glob("*.yaml"))
+            raise LayoutError(
+                f"no layout '{name}' in {self.root}; known: {', '.join(known)}")
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise LayoutError(f"{path}: {exc}") from exc
+        if not isinstance(data, dict):
+            raise LayoutError(f"{path}: a layout must be a mapping of settings")
+        base = data.pop("extends", None)
+        if base:
+            data = _merge(self.get(base), data)
+        return data
+
+    def fonts(self) -> dict[str, dict[str, Path]]:
+        """Family name -> style -> font file."""
+        spec = self.get("fonts")
+        folder = (self.root / spec.get("directory", "../fonts")).resolve()
+        families = {}
+        for family, styles in spec["families"].items():
+            missing = [s for s in STYLES if s not in styles]
+            if missing:
+                raise LayoutError(
+                    f"{self.root / 'fonts.yaml'}: family '{family}' lacks "
+                    f"{', '.join(missing)}; give all four styles")
+            families[family] = {s: folder / styles[s] for s in STYLES}
+            for style, path in families[family].items():
+                if not path.exists():
+                    raise LayoutError(
+                        f"{self.root / 'fonts.yaml'}: {family} {style}: "
+                        f"{path} does not exist")
+        return families
+
+    def font_files(self) -> list[Path]:
+        return [p for styles in self.fonts().values() for p in styles.values()]
+
+    @functools.cache  # noqa: B019
+    def strings(self, lang: str) -> dict[str, str]:
+        """Labels of the printed page in one language (layouts/strings/LANG.yaml)."""
+        path = self.root / "strings" / f"{lang}.yaml"
+        if not path.exists():
+            known = sorted(p.stem for p in (self.root / "strings").glob("*.yaml"))
+            raise LayoutError(
+                f"no strings for language '{lang}'; known: {', '.join(known)}. "
+                f"Add {path} to add a language")
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    def template(self, name: str) -> jinja2.Template:
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateNotFound as exc:
+            raise LayoutError(f"no template '{name}' in {self.root / 'templates'}"
+                              ) from exc
+
+    def files(self) -> list[Path]:
+        """Every file that shapes the output, for build fingerprints."""
+        return sorted(p for p in self.root.rglob("*") if p.is_file())
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out

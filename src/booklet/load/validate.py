@@ -1,0 +1,164 @@
+"""Checks that need the whole content tree: codes, phones, glyphs, translations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+import phonenumbers
+from pydantic import BaseModel
+
+from booklet.errors import Problem
+from booklet.fonts import coverage
+from booklet.load.content import Loaded
+from booklet.load.yamlsource import dotted
+from booklet.model import Provider, Text, VerificationStatus
+
+# Characters that are layout, not text: never looked up in a font.
+_IGNORED = {"\n", "\r", "\t"}
+
+
+def walk(obj: object, path: tuple = ()) -> Iterator[tuple[tuple, object]]:
+    """Every value in a model tree with its path, depth first."""
+    yield path, obj
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from walk(getattr(obj, name), (*path, name))
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from walk(item, (*path, i))
+
+
+def strings(obj: object) -> Iterator[tuple[tuple, str]]:
+    for path, value in walk(obj):
+        if isinstance(value, str) and not hasattr(value, "value"):
+            yield path, value
+
+
+def months_between(earlier: dt.date, later: dt.date) -> int:
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    return months - (1 if later.day < earlier.day else 0)
+
+
+def phone_problem(number: str) -> str | None:
+    """Why `number` is not a valid Vietnamese or international number, if so."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if len(digits) in (3, 4) and not number.startswith("+"):
+        return None  # short codes: 111, 112-115, 1900 prefixes are longer
+    try:
+        parsed = phonenumbers.parse(number, "VN")
+    except phonenumbers.NumberParseException as exc:
+        return f"'{number}' cannot be read as a phone number ({exc})"
+    if phonenumbers.is_valid_number(parsed):
+        return None
+    if len(digits) <= 8 and digits.startswith(("1800", "1900")):
+        return None  # toll-free and premium service numbers
+    return (f"'{number}' is not a valid Vietnamese or international number "
+            "for today's numbering plan")
+
+
+def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
+                 ) -> list[Problem]:
+    """Return the problems that loading alone cannot see."""
+    content = loaded.content
+    if content is None:
+        return []
+    today = today or dt.date.today()
+    problems: list[Problem] = []
+    provinces = {p.code for p in content.provinces}
+    categories = {c.code for c in content.categories}
+    criteria = {c.code for c in content.criteria}
+    max_age = content.document.settings.verification_max_age_months
+    glyphs = coverage(fonts) if fonts else None
+
+    for region in content.regions:
+        for code in region.provinces:
+            if code not in provinces:
+                problems.append(_at(loaded.sources["regions"], ("regions",),
+                                    "error", f"unknown province code '{code}' "
+                                    f"in region '{region.code}'",
+                                    "use a code from provinces.yaml"))
+    for provider in content.providers:
+        source = loaded.provider_sources[provider.id]
+
+        def add(path: tuple, severity: str, message: str, fix: str = "",
+                source=source) -> None:
+            problems.append(_at(source, path, severity, message, fix))
+
+        _check_codes(provider, add, provinces, categories, criteria)
+        for i, phone in enumerate(provider.phones):
+            why = phone_problem(phone.number)
+            if why:
+                add(("phones", i, "number"), "warning", why,
+                    "check the number with the provider; write it as printed "
+                    "today, for example 024 3385 3227")
+        v = provider.verification
+        if v.status is not VerificationStatus.verified:
+            add(("verification", "status"), "warning",
+                "not verified yet (desk research only)",
+                "call the provider and record status: verified with the date")
+        elif v.date and months_between(v.date, today) >= max_age:
+            add(("verification", "date"), "warning",
+                f"verified on {v.date.isoformat()}, more than {max_age} months ago",
+                "verify the entry again")
+        for path, value in walk(provider):
+            if isinstance(value, Text):
+                for lang in ("vi", "en"):
+                    if not value.has(lang):
+                        add(path, "warning", f"no {_LANG_NAMES[lang]} text; "
+                            "the other language will be printed instead",
+                            f"add '{lang}:' under {dotted(path)}")
+        if glyphs is not None:
+            for path, value in strings(provider):
+                _check_glyphs(value, glyphs, path, add)
+    if glyphs is not None:
+        for key, model in (("document", content.document),
+                           ("guidance", content.guidance)):
+            source = loaded.sources[key]
+            for path, value in strings(model):
+                _check_glyphs(value, glyphs, path,
+                              lambda p, s, m, f="", src=source: problems.append(
+                                  _at(src, p, s, m, f)))
+    return problems
+
+
+_LANG_NAMES = {"vi": "Vietnamese", "en": "English"}
+
+
+def _check_codes(provider: Provider, add, provinces, categories, criteria) -> None:
+    if provider.province and provider.province not in provinces:
+        add(("province",), "error", f"unknown province code '{provider.province}'",
+            "use one of the 34 codes in provinces.yaml, in quotes")
+    if isinstance(provider.coverage, list):
+        for i, code in enumerate(provider.coverage):
+            if code not in provinces:
+                add(("coverage", i), "error", f"unknown province code '{code}'",
+                    "use codes from provinces.yaml, in quotes")
+    for i, service in enumerate(provider.services):
+        if service.category not in categories:
+            add(("services", i, "category"), "error",
+                f"unknown category '{service.category}'",
+                "use one of: " + ", ".join(sorted(categories)))
+        for j, code in enumerate(service.eligibility.criteria):
+            if code not in criteria:
+                add(("services", i, "eligibility", "criteria", j), "error",
+                    f"unknown eligibility criterion '{code}'",
+                    "use one of: " + ", ".join(sorted(criteria)))
+
+
+def _check_glyphs(value: str, glyphs: set[int], path: tuple, add) -> None:
+    missing = sorted({ch for ch in value
+                      if ord(ch) not in glyphs and ch not in _IGNORED})
+    for ch in missing:
+        name = unicodedata.name(ch, "unnamed character")
+        add(path, "error",
+            f"character '{ch}' (U+{ord(ch):04X} {name}) is not in the fonts "
+            "that print this text and would show as a blank box",
+            "replace it with a character the fonts have, or remove it")
+
+
+def _at(source, path: tuple, severity: str, message: str, fix: str = "") -> Problem:
+    return Problem(severity, source.file, source.line_of(path), dotted(path),
+                   message, fix)

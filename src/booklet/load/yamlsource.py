@@ -1,0 +1,120 @@
+"""Read YAML without type guessing, keeping the line of every value.
+
+YAML 1.1 resolvers turn 0241234567 into an octal number, 7:30 into 450 and NO
+into false. Content must arrive byte-exact, so every scalar stays the string
+that was written; only plain `null`, `~` and empty values become None. The
+typed model decides what a string means.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from booklet.errors import Problem
+
+Path_ = tuple[str | int, ...]
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass
+class Source:
+    """A parsed YAML file: plain data plus the line of each path in it."""
+
+    file: str
+    data: object
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int | None:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+
+def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str,
+           problems: list[Problem]) -> object:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):
+        if node.style is None and node.value in _NULLS:
+            return None
+        # Pasted text may arrive decomposed (NFD); the fonts and the sort
+        # order expect composed characters.
+        return unicodedata.normalize("NFC", node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _build(child, (*path, i), lines, file, problems)
+            for i, child in enumerate(node.value)
+        ]
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(Problem(
+                    "error", file, key_node.start_mark.line + 1, _dotted(path),
+                    "a key must be a plain word", "write the key as text"))
+                continue
+            key = key_node.value
+            if key in result:
+                problems.append(Problem(
+                    "error", file, key_node.start_mark.line + 1,
+                    _dotted((*path, key)), f"'{key}' is given twice",
+                    "keep one of the two values"))
+                continue
+            result[key] = _build(value_node, (*path, key), lines, file, problems)
+        return result
+    problems.append(Problem(
+        "error", file, node.start_mark.line + 1, _dotted(path),
+        "aliases and tags are not supported", "write the value out in full"))
+    return None
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+dotted = _dotted
+
+
+def read_yaml(path: Path, root: Path) -> tuple[Source | None, list[Problem]]:
+    """Parse one YAML file; a syntax error becomes a problem, not an exception."""
+    # Name files as the user would type them: relative to where they work.
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        rel = str(path)
+    if rel.startswith(".."):
+        rel = str(path)
+    problems: list[Problem] = []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(
+            "error", rel, None, "",
+            f"the file is not UTF-8 text (byte {exc.start})",
+            "save the file as UTF-8")]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        return None, [Problem(
+            "error", rel, mark.line + 1 if mark else None, "",
+            f"YAML syntax error: {exc.problem}",
+            "check indentation and quoting on that line")]
+    if node is None:
+        return None, [Problem("error", rel, 1, "", "the file is empty",
+                              "fill it in or delete it")]
+    lines: dict[Path_, int] = {}
+    data = _build(node, (), lines, rel, problems)
+    return Source(rel, data, lines), problems

@@ -1,0 +1,218 @@
+"""Select stage: what an edition may show, decided once before typesetting.
+
+Products receive a Selection, never the raw content: fields their audience may
+not see are removed here, so no layout or template can print them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from booklet.errors import EditionError
+from booklet.load.validate import months_between
+from booklet.model import (
+    CASEWORKER,
+    INTERNAL,
+    PUBLIC,
+    Answer,
+    Content,
+    Provider,
+    VerificationStatus,
+    Visibility,
+)
+
+AUDIENCES = ("public", "caseworker")
+# Which field visibilities each audience may receive.
+_ALLOWED = {"public": {PUBLIC}, "caseworker": {PUBLIC, CASEWORKER}}
+
+
+@dataclass(frozen=True)
+class Edition:
+    """The rules one product is built under."""
+
+    audience: str = "public"
+    medium: str = "print"  # print or screen: decides which consent counts
+    final: bool = False
+    skip_unverified: bool = False
+    show_confidential: bool = False
+    today: dt.date | None = None
+    provinces: tuple[str, ...] | None = None
+    categories: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.audience not in AUDIENCES:
+            raise EditionError(
+                f"unknown audience '{self.audience}'; use one of: "
+                + ", ".join(AUDIENCES))
+        if self.show_confidential and self.audience != "caseworker":
+            raise EditionError(
+                "confidential addresses can only be shown to the caseworker "
+                "audience; drop --show-confidential or build a caseworker product")
+
+    @property
+    def draft(self) -> bool:
+        return not self.final
+
+
+@dataclass
+class Entry:
+    """A provider as one edition may show it, with what the reader must be told."""
+
+    provider: Provider
+    consent_pending: bool = False
+    verified: bool = False
+    verified_on: dt.date | None = None
+    address_withheld: bool = False
+    address_confidential: bool = False  # shown, marked confidential
+    phones_withheld: int = 0
+
+
+@dataclass
+class Decision:
+    provider: str
+    action: str  # included, excluded or redacted
+    reason: str
+
+
+@dataclass
+class Selection:
+    content: Content
+    edition: Edition
+    entries: list[Entry] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+
+    def entries_for(self, province: str | None) -> list[Entry]:
+        """National entries (province None) or those based in a province."""
+        if province is None:
+            return [e for e in self.entries if e.provider.is_national]
+        return [e for e in self.entries if not e.provider.is_national
+                and e.provider.covers(province)]
+
+    @property
+    def ids(self) -> list[str]:
+        return [e.provider.id for e in self.entries]
+
+
+def redact(model: BaseModel, allowed: set[str]) -> BaseModel:
+    """A copy of `model` with every field its audience may not see reset."""
+    update = {}
+    for name, info in type(model).model_fields.items():
+        extra = info.json_schema_extra or {}
+        level = extra.get("visibility", PUBLIC) if isinstance(extra, dict) else PUBLIC
+        value = getattr(model, name)
+        if level not in allowed:
+            update[name] = info.get_default(call_default_factory=True)
+        elif isinstance(value, BaseModel):
+            update[name] = redact(value, allowed)
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            update[name] = [redact(item, allowed) for item in value]
+    return model.model_copy(update=update)
+
+
+def _consent_given(provider: Provider, medium: str) -> bool:
+    item = provider.consent.digital if medium == "screen" else provider.consent.print
+    return item.given is Answer.yes
+
+
+def _verification(provider: Provider, max_age: int, today: dt.date) -> str | None:
+    """Why the entry is not verified well enough for a final edition, if so."""
+    v = provider.verification
+    if v.status is not VerificationStatus.verified:
+        return "not verified (desk research only)"
+    if v.date and months_between(v.date, today) >= max_age:
+        return f"verified on {v.date.isoformat()}, more than {max_age} months ago"
+    return None
+
+
+def select(content: Content, edition: Edition) -> Selection:
+    """Choose and redact the entries `edition` may show.
+
+    Raises EditionError for a final edition with unverified entries unless the
+    edition skips them; every decision is recorded for the build report.
+    """
+    today = edition.today or content.document.settings.edition_date
+    max_age = content.document.settings.verification_max_age_months
+    allowed = _ALLOWED[edition.audience]
+    selection = Selection(content=content, edition=edition)
+    stale = []
+    for provider in content.providers:
+        if not _in_scope(provider, edition):
+            continue
+        consent = _consent_given(provider, edition.medium)
+        if edition.final and edition.audience == "public" and not consent:
+            selection.decisions.append(Decision(
+                provider.id, "excluded",
+                f"no {edition.medium} consent to publish"))
+            continue
+        why = _verification(provider, max_age, today)
+        if edition.final and why:
+            if edition.skip_unverified:
+                selection.decisions.append(Decision(provider.id, "excluded", why))
+                continue
+            where = content.provider_files.get(provider.id, "?")
+            stale.append(f"{provider.id} ({where}): {why}")
+            continue
+        selection.entries.append(_entry(provider, edition, allowed, consent,
+                                        selection.decisions))
+    if stale:
+        raise EditionError(
+            "a final edition cannot include unverified entries:\n  "
+            + "\n  ".join(stale)
+            + "\nVerify them, build a draft, or add --skip-unverified to leave "
+            "them out.")
+    return selection
+
+
+def _in_scope(provider: Provider, edition: Edition) -> bool:
+    if (edition.provinces is not None and not provider.is_national
+            and not any(provider.covers(code) for code in edition.provinces)):
+        return False
+    return edition.categories is None or bool(
+        set(provider.categories()) & set(edition.categories))
+
+
+def _entry(provider: Provider, edition: Edition, allowed: set[str], consent: bool,
+           decisions: list[Decision]) -> Entry:
+    shown = redact(provider, allowed)
+    entry = Entry(
+        provider=shown, consent_pending=not consent,
+        verified=provider.verification.status is VerificationStatus.verified,
+        verified_on=provider.verification.date)
+    redacted = []
+    if shown.address is not None:
+        level = shown.address.visibility
+        hide = (edition.audience == "public" and level is not Visibility.public) or (
+            level is Visibility.confidential and not edition.show_confidential)
+        if hide:
+            entry.address_withheld = True
+            shown.address = None
+            shown.geo = None  # a position gives the address away
+            redacted.append(f"{level.value} address")
+        elif level is Visibility.confidential:
+            entry.address_confidential = True
+    keep = [p for p in shown.phones if p.visibility is Visibility.public
+            or (edition.audience == "caseworker"
+                and (p.visibility is Visibility.caseworker
+                     or edition.show_confidential))]
+    entry.phones_withheld = len(shown.phones) - len(keep)
+    if entry.phones_withheld:
+        redacted.append(f"{entry.phones_withheld} non-public phone(s)")
+        shown.phones = keep
+    if INTERNAL not in allowed and provider.internal_notes:
+        redacted.append("internal notes")
+    if edition.audience == "public" and _has_caseworker_fields(provider):
+        redacted.append("caseworker-only fields")
+    decisions.append(Decision(
+        provider.id, "redacted" if redacted else "included",
+        ", ".join(redacted) if redacted else "all fields allowed"))
+    return entry
+
+
+def _has_caseworker_fields(provider: Provider) -> bool:
+    ref = provider.referral
+    return bool(provider.geo or (ref and (ref.requirements or ref.constraints
+                                          or ref.template_url or ref.safeguarding
+                                          or ref.contact_person)))
