@@ -105,7 +105,7 @@ class Day(StrEnum):
 
 DAYS = tuple(Day)
 
-_TIME = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
+_TIME = re.compile(r"^([01]?\d|2[0-4]):[0-5]\d$")
 _PHONE_CHARS = re.compile(r"^\+?[0-9][0-9 .()\-]*[0-9]$|^[0-9]{3}$")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 

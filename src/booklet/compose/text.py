@@ -7,6 +7,7 @@ import unicodedata
 
 import phonenumbers
 
+from booklet.load.validate import phone_problem
 from booklet.model import DAYS, Hours, Text
 
 # Vietnamese alphabetical order: đ after d, ă â after a, ê after e, ô ơ after
@@ -110,11 +111,24 @@ def _days(days: list, strings: dict) -> str:
     return ", ".join(out)
 
 
+_DOMESTIC_ONLY = {phonenumbers.PhoneNumberType.TOLL_FREE,
+                  phonenumbers.PhoneNumberType.PREMIUM_RATE,
+                  phonenumbers.PhoneNumberType.SHARED_COST,
+                  phonenumbers.PhoneNumberType.UAN}
+
+
+def dialable(number: str) -> bool:
+    """Whether a phone may dial `number` from a link or a QR code: never for
+    a number that check flags as invalid or written in a pre-2017 style,
+    since it could ring a stranger."""
+    return phone_problem(number) is None
+
+
 def international(number: str) -> str | None:
     """The number in international form (+84 ...), or None for a short code
-    or a number phonenumbers cannot read with certainty."""
+    or a number that cannot be dialled with certainty."""
     digits = "".join(ch for ch in number if ch.isdigit())
-    if len(digits) <= 4:
+    if len(digits) <= 4 or not dialable(number):
         return None
     try:
         parsed = phonenumbers.parse(number, "VN")
@@ -122,13 +136,20 @@ def international(number: str) -> str | None:
         return None
     if not phonenumbers.is_valid_number(parsed):
         return None
+    # 1800 and 1900 service numbers only work from inside Viet Nam, dialled
+    # as written; a +84 form would fail from a phone abroad anyway.
+    if phonenumbers.number_type(parsed) in _DOMESTIC_ONLY:
+        return None
     return phonenumbers.format_number(
         parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def dial_string(number: str) -> str:
     """What a phone dials: the international form, or the digits as written
-    (short codes and toll-free numbers are dialled as they are)."""
+    (short codes and toll-free numbers are dialled as they are); empty when
+    the number is not safe to dial automatically."""
+    if not dialable(number):
+        return ""
     full = international(number)
     if full:
         return full.replace(" ", "")
@@ -136,5 +157,6 @@ def dial_string(number: str) -> str:
 
 
 def tel_uri(number: str) -> str:
-    """A tel: URI (RFC 3966) for `number`."""
-    return "tel:" + dial_string(number)
+    """A tel: URI (RFC 3966) for `number`, or "" when it is not dialable."""
+    dial = dial_string(number)
+    return "tel:" + dial if dial else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,9 +43,18 @@ def months_between(earlier: dt.date, later: dt.date) -> int:
     return months - (1 if later.day < earlier.day else 0)
 
 
+# Before 2017 Hà Nội landlines were written 04 and Hồ Chí Minh City ones 08,
+# then 8 digits; since the 2017 renumbering the same digits dial a mobile.
+_OLD_LANDLINE = re.compile(r"^\(?0[48]\)?[.\s\-]")
+
+
 def phone_problem(number: str) -> str | None:
     """Why `number` is not a valid Vietnamese or international number, if so."""
     digits = "".join(ch for ch in number if ch.isdigit())
+    if _OLD_LANDLINE.match(number) and len(digits) == 10:
+        return (f"'{number}' is written like a pre-2017 landline (area code "
+                f"{digits[:2]}, then 8 digits); today these digits dial a mobile "
+                "number")
     if len(digits) in (3, 4) and not number.startswith("+"):
         return None  # short codes: 111, 112-115, 1900 prefixes are longer
     try:

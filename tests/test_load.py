@@ -1,0 +1,207 @@
+"""Loading content: values arrive byte-exact, and every bad input is named."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from booklet.cli import main
+from booklet.load import check_loaded, load_content
+from booklet.load.yamlsource import read_yaml
+from tests.conftest import FICTIONAL, LAYOUTS, TODAY, make_content
+
+FONTS = sorted((LAYOUTS.parent / "fonts").glob("*.ttf"))
+
+MINIMAL = """\
+id: test-org
+name: {vi: "Tổ chức Thử", en: "Test Organisation"}
+kind: ngo
+province: "40"
+services:
+  - category: legal
+    description: {vi: "Tư vấn", en: "Advice"}
+"""
+
+
+def provider_tree(tmp_path: Path, **files: str) -> Path:
+    """A content tree whose providers are `files` (name -> YAML text)."""
+    return make_content(tmp_path / "content",
+                        {f"nghe-an/{name}.yaml": text for name, text in files.items()})
+
+
+def problems_of(root: Path) -> list:
+    loaded = load_content(root)
+    return loaded.problems + check_loaded(loaded, FONTS, TODAY)
+
+
+def messages(problems) -> list[str]:
+    return [str(p) for p in problems]
+
+
+def test_yaml_11_traps_arrive_as_written(tmp_path):
+    # Unquoted, YAML 1.1 would read a number, a sexagesimal, a boolean and a date.
+    text = MINIMAL + """\
+phones:
+  - number: 0241234567
+    hours:
+      spans:
+        - {days: [mon], opens: 7:30, closes: 17:00}
+internal_notes: 2025-09-01
+zalo: NO
+"""
+    root = provider_tree(tmp_path, org=text)
+    loaded = load_content(root)
+    assert loaded.errors == []
+    provider = loaded.content.providers[0]
+    assert provider.phones[0].number == "0241234567"
+    assert provider.phones[0].hours.spans[0].opens == "7:30"
+    assert provider.internal_notes == "2025-09-01"
+    assert provider.zalo == "NO"
+
+
+def test_reader_keeps_scalars_as_strings_with_lines(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text("a: 010\nb:\n  - yes\n  - ~\n", encoding="utf-8")
+    source, problems = read_yaml(path, tmp_path)
+    assert problems == []
+    assert source.data == {"a": "010", "b": ["yes", None]}
+    assert source.line_of(("b", 0)) == 3
+
+
+def test_wrong_type_is_named_with_file_line_and_field(tmp_path):
+    text = MINIMAL + "phones:\n  - number: [\"024\", \"3385\"]\n"
+    root = provider_tree(tmp_path, org=text)
+    found = messages(load_content(root).problems)
+    assert found == [
+        f"{root}/providers/nghe-an/org.yaml:9: error: phones[0].number: expected "
+        "text, found a list. Fix: write a single text value"]
+
+
+def test_unknown_field_suggests_the_right_one(tmp_path):
+    root = provider_tree(tmp_path, org=MINIMAL + "webiste: https://a.example\n")
+    found = messages(load_content(root).problems)
+    assert found == [
+        f"{root}/providers/nghe-an/org.yaml:8: error: webiste: unknown field "
+        "'webiste'. Fix: did you mean 'website'?"]
+
+
+def test_bad_enum_value_lists_accepted_values(tmp_path):
+    text = MINIMAL.replace("kind: ngo", "kind: charity")
+    root = provider_tree(tmp_path, org=text)
+    (problem,) = load_content(root).problems
+    assert (problem.line, problem.field) == (3, "kind")
+    assert "'ngo'" in problem.message and "'international'" in problem.message
+    assert "charity" in problem.message
+
+
+def test_decomposed_text_is_normalised_to_nfc(tmp_path):
+    decomposed = unicodedata.normalize("NFD", "Nghệ An Ấn Độ")
+    assert decomposed != unicodedata.normalize("NFC", decomposed)
+    text = MINIMAL.replace('"Tổ chức Thử"', f'"{decomposed}"')
+    loaded = load_content(provider_tree(tmp_path, org=text))
+    assert loaded.content.providers[0].name.vi == "Nghệ An Ấn Độ"
+
+
+def test_missing_glyph_is_an_error_naming_the_character(tmp_path):
+    text = MINIMAL.replace('"Advice"', '"Advice ☎ now"')
+    root = provider_tree(tmp_path, org=text)
+    errors = [p for p in problems_of(root) if p.is_error]
+    assert messages(errors) == [
+        f"{root}/providers/nghe-an/org.yaml:7: error: "
+        "services[0].description.en: character '☎' (U+260E BLACK TELEPHONE) is "
+        "not in the fonts that print this text and would show as a blank box. "
+        "Fix: replace it with a character the fonts have, or remove it"]
+
+
+def test_vietnamese_text_passes_the_glyph_check(tmp_path):
+    text = MINIMAL.replace('"Tư vấn"', '"Ấ Ễ Ộ ỹ đ Ư ơ – “trích dẫn”"')
+    assert [p for p in problems_of(provider_tree(tmp_path, org=text))
+            if p.is_error] == []
+
+
+def test_codes_and_duplicates_are_errors(tmp_path):
+    bad = MINIMAL.replace('province: "40"', 'province: "99"').replace(
+        "category: legal", "category: astrology")
+    root = provider_tree(tmp_path, a=MINIMAL, b=MINIMAL, c=bad.replace(
+        "id: test-org", "id: other-org"))
+    found = [p for p in problems_of(root) if p.is_error]
+    assert [(Path(p.file).name, p.field) for p in found] == [
+        ("b.yaml", "id"), ("c.yaml", "province"), ("c.yaml", "services[0].category")]
+    assert "also used by" in found[0].message
+
+
+def test_warnings_for_translation_phone_and_verification(tmp_path):
+    text = MINIMAL.replace('{vi: "Tư vấn", en: "Advice"}', '{vi: "Tư vấn"}') + (
+        'phones:\n  - number: "12345"\n'
+        'verification: {status: verified, date: "2024-01-15", method: phone}\n')
+    found = [p for p in problems_of(provider_tree(tmp_path, org=text))]
+    assert all(not p.is_error for p in found)
+    assert [p.field for p in found] == [
+        "phones[0].number", "verification.date", "services[0].description"]
+    assert "more than 12 months ago" in found[1].message
+    assert found[2].message.startswith("no English text")
+
+
+def test_old_landline_style_is_flagged(tmp_path):
+    text = MINIMAL + 'phones:\n  - number: "08.38346080"\n'
+    (problem,) = [p for p in problems_of(provider_tree(tmp_path, org=text))
+                  if p.field.startswith("phones")]
+    assert "pre-2017 landline" in problem.message
+
+
+def test_one_bad_file_does_not_hide_the_others(tmp_path):
+    broken = "id: broken\nname: [unclosed\n"
+    root = provider_tree(tmp_path, good=MINIMAL, broken=broken)
+    loaded = load_content(root)
+    assert [p.id for p in loaded.content.providers] == ["test-org"]
+    (problem,) = loaded.problems
+    assert problem.file.endswith("broken.yaml") and problem.line == 3
+    assert problem.message.startswith("YAML syntax error")
+
+
+@pytest.fixture
+def bad_tree(tmp_path) -> Path:
+    return provider_tree(
+        tmp_path, a=MINIMAL.replace("kind: ngo", "kind: charity"),
+        b=MINIMAL.replace("test-org", "b-org") + 'phones:\n  - number: "x1"\n',
+        c=MINIMAL.replace("test-org", "c-org").replace("legal", "astrology"))
+
+
+def test_check_reports_every_problem_and_exits_non_zero(bad_tree, capsys):
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest()
+              for p in bad_tree.rglob("*.yaml")}
+    code = main(["check", "--content", str(bad_tree), "--layouts", str(LAYOUTS)])
+    err = capsys.readouterr().err
+    assert code == 1
+    for name, field in (("a.yaml", "kind"), ("b.yaml", "phones[0].number"),
+                        ("c.yaml", "services[0].category")):
+        assert f"{name}:" in err and f" {field}:" in err
+    assert "3 error(s)" in err
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in bad_tree.rglob("*.yaml")}
+    assert before == after
+
+
+def test_check_bundled_content_passes_with_warnings(capsys):
+    code = main(["check", "--content", str(LAYOUTS.parent / "content"),
+                 "--layouts", str(LAYOUTS)])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert " 0 error(s)" in err and "not verified yet" in err
+
+
+def test_strict_turns_warnings_into_failure(tmp_path, capsys):
+    root = make_content(tmp_path / "content", {"x/a.yaml": MINIMAL})
+    args = ["check", "--content", str(root), "--layouts", str(LAYOUTS)]
+    assert main(args) == 0
+    assert main([*args, "--strict"]) == 1
+
+
+def test_fictional_fixture_is_clean(tmp_path):
+    root = make_content(tmp_path / "content")
+    errors = [p for p in problems_of(root) if p.is_error]
+    assert errors == []
+    assert len(load_content(root).content.providers) == len(FICTIONAL)

@@ -1,0 +1,110 @@
+"""The select stage: audience, consent, confidential addresses, draft and final."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from booklet.errors import EditionError
+from booklet.select import Edition, select
+from tests.conftest import (
+    CASEWORKER_ONLY,
+    SECRET_ADDRESS,
+    SECRET_NOTE,
+)
+
+
+def dump(selection) -> str:
+    return "\n".join(e.provider.model_dump_json() for e in selection.entries)
+
+
+def test_public_edition_receives_no_caseworker_or_internal_field(fictional):
+    selection = select(fictional.content, Edition("public"))
+    shown = dump(selection)
+    for secret in (SECRET_ADDRESS, SECRET_NOTE, CASEWORKER_ONLY):
+        assert secret not in shown
+    shelter = next(e for e in selection.entries if e.provider.id == "fict-shelter")
+    assert shelter.address_withheld and shelter.provider.address is None
+    assert shelter.provider.referral.process.en == "Call the intake line"
+    assert shelter.provider.referral.safeguarding is None
+
+
+def test_caseworker_edition_keeps_caseworker_fields_not_confidential(fictional):
+    selection = select(fictional.content, Edition("caseworker"))
+    shown = dump(selection)
+    assert CASEWORKER_ONLY in shown
+    assert SECRET_ADDRESS not in shown and SECRET_NOTE not in shown
+
+
+def test_confidential_address_only_with_explicit_option(fictional):
+    selection = select(fictional.content,
+                       Edition("caseworker", show_confidential=True))
+    shelter = next(e for e in selection.entries if e.provider.id == "fict-shelter")
+    assert shelter.address_confidential
+    assert shelter.provider.address.text.vi == SECRET_ADDRESS
+    assert SECRET_NOTE not in dump(selection)
+
+
+def test_confidential_option_refused_for_public():
+    with pytest.raises(EditionError, match="caseworker audience"):
+        Edition("public", show_confidential=True)
+
+
+def test_final_public_leaves_out_provider_without_consent(fictional):
+    selection = select(fictional.content, Edition("public", final=True))
+    assert "fict-noconsent" not in selection.ids
+    (excluded,) = [d for d in selection.decisions if d.action == "excluded"]
+    assert (excluded.provider, excluded.reason) == (
+        "fict-noconsent", "no print consent to publish")
+
+
+def test_draft_shows_everyone_and_marks_pending_consent(fictional):
+    selection = select(fictional.content, Edition("public"))
+    assert "fict-noconsent" in selection.ids
+    pending = {e.provider.id for e in selection.entries if e.consent_pending}
+    assert pending == {"fict-noconsent"}
+
+
+def test_final_refuses_stale_verification_naming_each(fictional):
+    late = dt.date(2027, 11, 1)  # fict-clinic's check is then 13 months old
+    with pytest.raises(EditionError) as caught:
+        select(fictional.content, Edition("public", final=True, today=late))
+    message = str(caught.value)
+    assert "fict-clinic" in message and "more than 12 months ago" in message
+    assert "--skip-unverified" in message
+
+
+def test_final_skip_unverified_lists_what_it_left_out(fictional):
+    late = dt.date(2027, 11, 1)
+    selection = select(fictional.content, Edition(
+        "public", final=True, skip_unverified=True, today=late))
+    assert "fict-clinic" not in selection.ids
+    reasons = {d.provider: d.reason for d in selection.decisions
+               if d.action == "excluded"}
+    assert reasons["fict-clinic"].startswith("verified on 2026-09-15")
+
+
+def test_bundled_final_is_refused_because_nothing_is_verified(bundled):
+    # Caseworker products do not depend on consent, so every entry is included
+    # and none is verified yet.
+    with pytest.raises(EditionError, match="hotline-111"):
+        select(bundled.content, Edition("caseworker", final=True))
+
+
+def test_bundled_final_public_leaves_out_everyone_without_consent(bundled):
+    selection = select(bundled.content, Edition("public", final=True))
+    assert selection.entries == []
+    assert len(selection.decisions) == len(bundled.content.providers)
+
+
+def test_scope_by_province_keeps_national_services(fictional):
+    selection = select(fictional.content, Edition("public", provinces=("42",)))
+    assert set(selection.ids) == {"fict-clinic", "fict-national"}
+    assert [e.provider.id for e in selection.entries_for(None)] == ["fict-national"]
+
+
+def test_scope_by_category(fictional):
+    selection = select(fictional.content, Edition("caseworker",
+                                                  categories=("psychological",)))
+    assert selection.ids == ["fict-clinic"]

@@ -1,0 +1,65 @@
+"""Wording shared by products: sort order, hours, phone forms."""
+
+from __future__ import annotations
+
+from booklet.compose.text import (
+    dial_string,
+    format_hours,
+    international,
+    sort_key,
+    tel_uri,
+)
+from booklet.layouts import Layouts
+from booklet.model import Hours
+from tests.conftest import LAYOUTS
+
+
+def test_vietnamese_alphabet_order():
+    # d < đ, a < ă < â, o < ô < ơ, u < ư: letters, not accents.
+    names = ["Đà Nẵng", "Dương", "Ân", "Ăn", "An", "Ơn", "Ôn", "On", "Ưu", "Uy"]
+    ordered = sorted(names, key=lambda n: sort_key(n, "vi"))
+    assert ordered == ["An", "Ăn", "Ân", "Dương", "Đà Nẵng", "On", "Ôn", "Ơn",
+                       "Uy", "Ưu"]
+
+
+def test_vietnamese_tone_is_a_secondary_key():
+    # ngang, huyền, hỏi, ngã, sắc, nặng; and tone never outranks a letter.
+    names = ["mạ", "má", "mã", "mả", "mà", "ma", "mai"]
+    assert sorted(names, key=lambda n: sort_key(n, "vi")) == [
+        "ma", "mà", "mả", "mã", "má", "mạ", "mai"]
+
+
+def test_english_order_ignores_diacritics():
+    names = ["Hue City", "Hà Nội", "Ha Long", "Đà Nẵng", "Can Tho"]
+    assert sorted(names, key=lambda n: sort_key(n, "en")) == [
+        "Can Tho", "Đà Nẵng", "Ha Long", "Hà Nội", "Hue City"]
+
+
+def test_hours_in_each_language():
+    hours = Hours.model_validate({"spans": [
+        {"days": ["mon", "tue", "wed", "thu", "fri"], "opens": "08:00",
+         "closes": "17:00"},
+        {"days": ["sat"], "opens": "08:00", "closes": "11:30"}]})
+    layouts = Layouts(LAYOUTS)
+    assert format_hours(hours, layouts.strings("vi"), "vi") == (
+        "T2–T6 08:00–17:00; T7 08:00–11:30")
+    assert format_hours(hours, layouts.strings("en"), "en") == (
+        "Mon–Fri 08:00–17:00; Sat 08:00–11:30")
+    always = Hours(always=True)
+    assert format_hours(always, layouts.strings("en"), "en") == "24/7"
+
+
+def test_phone_forms():
+    assert international("024 3385 3227") == "+84 24 3385 3227"
+    assert tel_uri("024 3385 3227") == "tel:+842433853227"
+    # Short codes and service numbers are dialled as written, inside Viet Nam.
+    assert tel_uri("111") == "tel:111"
+    assert dial_string("1800.1233") == "18001233"
+    assert international("1800.1233") is None
+
+
+def test_numbers_that_could_ring_a_stranger_get_no_link():
+    # Pre-2017 HCMC style: the same digits now dial a mobile number.
+    assert tel_uri("08.38346080") == ""
+    assert international("08.38346080") is None
+    assert tel_uri("+84 4 3717 0544") == ""
