@@ -113,6 +113,7 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
             add(("verification", "date"), "warning",
                 f"verified on {v.date.isoformat()}, more than {max_age} months ago",
                 "verify the entry again")
+        texts: list[tuple[tuple, str]] = []
         for path, value in walk(provider):
             if isinstance(value, Text):
                 for lang in ("vi", "en"):
@@ -120,15 +121,15 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
                         add(path, "warning", f"no {_LANG_NAMES[lang]} text; "
                             "the other language will be printed instead",
                             f"add '{lang}:' under {dotted(path)}")
+            elif isinstance(value, str) and not hasattr(value, "value"):
+                texts.append((path, value))
         if glyphs is not None:
-            for path, value in strings(provider):
-                _check_glyphs(value, glyphs, path, add)
+            _check_all_glyphs(texts, glyphs, add)
     if glyphs is not None:
         for key, model in (("document", content.document),
                            ("guidance", content.guidance)):
             source = loaded.sources[key]
-            for path, value in strings(model):
-                _check_glyphs(value, glyphs, path,
+            _check_all_glyphs(list(strings(model)), glyphs,
                               lambda p, s, m, f="", src=source: problems.append(
                                   _at(src, p, s, m, f)))
     return problems
@@ -156,6 +157,16 @@ def _check_codes(provider: Provider, add, provinces, categories, criteria) -> No
                 add(("services", i, "eligibility", "criteria", j), "error",
                     f"unknown eligibility criterion '{code}'",
                     "use one of: " + ", ".join(sorted(criteria)))
+
+
+def _check_all_glyphs(texts: list[tuple[tuple, str]], glyphs: set[int],
+                      add) -> None:
+    # One set test for all the texts; only a miss pays for finding where.
+    chars = set("".join(value for _, value in texts))
+    if all(ord(ch) in glyphs or ch in _IGNORED for ch in chars):
+        return
+    for path, value in texts:
+        _check_glyphs(value, glyphs, path, add)
 
 
 def _check_glyphs(value: str, glyphs: set[int], path: tuple, add) -> None:
