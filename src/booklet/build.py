@@ -12,7 +12,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import booklet
 from booklet.errors import BookletError
 from booklet.finish.output import (
     ProductReport,
@@ -22,7 +21,7 @@ from booklet.finish.output import (
     write_report,
 )
 from booklet.products import Job, Made, product
-from booklet.project import Project
+from booklet.project import Project, code_digest
 from booklet.select import Selection, select
 
 log = logging.getLogger(__name__)
@@ -44,16 +43,6 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return not self.failures
-
-
-def _code_digest() -> str:
-    """A digest of the package source, so that a code change rebuilds."""
-    digest = hashlib.sha256(booklet.__version__.encode())
-    root = Path(booklet.__file__).parent
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def _files_digest(paths: list[Path]) -> str:
@@ -116,7 +105,7 @@ def build(project: Project, products: list[str], request: dict | None = None,
     out.mkdir(parents=True, exist_ok=True)
     jobs = plan(project, products, request)
     shared = hashlib.sha256((
-        _code_digest() + _files_digest(project.layouts.files())).encode()
+        code_digest() + _files_digest(project.layouts.files())).encode()
     ).hexdigest()
     manifest = read_manifest(out)
     result = BuildResult()

@@ -130,7 +130,7 @@ def cmd_build(args) -> int:
     from booklet.build import build
 
     project = _project(args)
-    problems = project.check()
+    problems = project.check(cache=True)
     _print_problems(problems, args.quiet)
     if args.strict and problems:
         print(f"{len(problems)} problem(s) and --strict: nothing built",

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import logging
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import booklet
 from booklet.errors import ContentError, Problem
+from booklet.finish.output import write_atomic
 from booklet.layouts import Layouts
 from booklet.load import Loaded, check_loaded, load_content
 from booklet.model import Content
@@ -31,13 +36,45 @@ class Project:
             self._layouts = Layouts(self.layouts_dir)
         return self._layouts
 
-    def check(self) -> list[Problem]:
-        """Load and check the content; every problem, errors and warnings."""
+    def check(self, cache: bool = False) -> list[Problem]:
+        """Load and check the content; every problem, errors and warnings.
+
+        With `cache`, a checked content tree is kept in output/.cache, keyed
+        by the bytes of every content file, the code, the fonts and the day,
+        so that a rebuild does not parse and check unchanged YAML again.
+        """
+        path = self._cache_path() if cache else None
+        if path is not None and path.exists():
+            try:
+                content, problems = pickle.loads(path.read_bytes())
+            except Exception:  # a stale or torn cache is simply rebuilt
+                log.info("ignoring unreadable cache %s", path)
+            else:
+                self.loaded = Loaded(self.content_dir)
+                self.loaded.content, self.loaded.problems = content, problems
+                self.problems = list(problems)
+                return self.problems
         self.loaded = load_content(self.content_dir)
         self.problems = list(self.loaded.problems)
         self.problems += check_loaded(self.loaded, self.layouts.font_files(),
                                       self.today)
+        if path is not None:
+            for old in path.parent.glob("content-*.pickle"):
+                old.unlink(missing_ok=True)
+            write_atomic(path, pickle.dumps((self.loaded.content, self.problems)))
         return self.problems
+
+    def _cache_path(self) -> Path | None:
+        if not self.content_dir.is_dir():
+            return None
+        digest = hashlib.sha256(code_digest().encode())
+        digest.update(str(self.today or dt.date.today()).encode())
+        for font in self.layouts.font_files():
+            digest.update(font.name.encode())
+        for path in sorted(self.content_dir.rglob("*.yaml")):
+            digest.update(path.relative_to(self.content_dir).as_posix().encode())
+            digest.update(path.read_bytes())
+        return self.output_dir / ".cache" / f"content-{digest.hexdigest()[:32]}.pickle"
 
     @property
     def content(self) -> Content:
@@ -47,6 +84,17 @@ class Project:
         if any(p.is_error for p in self.problems) or self.loaded.content is None:
             raise ContentError(self.problems)
         return self.loaded.content
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of the package source, so that a code change rebuilds."""
+    digest = hashlib.sha256(booklet.__version__.encode())
+    root = Path(booklet.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def open_project(content: str | Path = "content", layouts: str | Path = "layouts",

@@ -49,7 +49,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
     if (path.exists() and path.stat().st_size == len(data)
             and path.read_bytes() == data):
         return False
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                               suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -1,0 +1,141 @@
+"""The build runner: atomic writes, manifest, report, incremental and parallel."""
+
+from __future__ import annotations
+
+import json
+import types
+
+import pytest
+
+from booklet import build as build_module
+from booklet.errors import FitError
+from booklet.finish.output import Artifact, write_atomic
+from booklet.products import Job, Made, edition_from
+from tests.conftest import SECRET_NOTE
+
+
+def _plan(project, request):
+    codes = ("40", "42")
+    return [Job("fake", f"fake-{code}",
+                edition_from(request, "public", "print", provinces=(code,)),
+                params=(("province", code),)) for code in codes]
+
+
+def _make(project, job, selection):
+    if job.param("province") == project.fail_on:
+        raise FitError(f"province {job.param('province')}: panel 2 overflows by 3 mm")
+    body = "\n".join(f"{e.provider.id} {[p.number for p in e.provider.phones]}"
+                     for e in selection.entries)
+    return Made([Artifact(f"fake/{job.key}.txt", body.encode(), pages=1, kind="txt")])
+
+
+FAKE = types.SimpleNamespace(plan=_plan, make=_make)
+
+
+@pytest.fixture
+def fake(monkeypatch, fictional):
+    monkeypatch.setattr(build_module, "product", lambda name: FAKE)
+    fictional.fail_on = None
+    return fictional
+
+
+def run(project, **kw):
+    return build_module.build(project, ["fake"], {}, **kw)
+
+
+def test_outputs_manifest_and_report(fake):
+    result = run(fake)
+    assert result.ok and sorted(result.written) == [
+        "fake/fake-40.txt", "fake/fake-42.txt"]
+    out = fake.output_dir
+    manifest = json.loads((out / "manifest.json").read_text())
+    entry = manifest["files"]["fake/fake-40.txt"]
+    assert entry["pages"] == 1 and len(entry["sha256"]) == 64
+    report = json.loads((out / "report.json").read_text())
+    by_key = {p["key"]: p for p in report["products"]}
+    assert "fict-shelter" in by_key["fake-40"]["included"]
+    redacted = {r["provider"]: r["what"] for r in by_key["fake-40"]["redacted"]}
+    assert "confidential address" in redacted["fict-shelter"]
+    assert SECRET_NOTE not in (out / "report.json").read_text()
+
+
+def test_unchanged_rebuild_rewrites_nothing(fake):
+    run(fake)
+    stamps = {p: p.stat().st_mtime_ns for p in fake.output_dir.rglob("*.txt")}
+    result = run(fake)
+    assert result.written == []
+    assert all(not r.rebuilt for r in result.reports)
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+
+
+def test_one_provider_change_rebuilds_only_its_products(fake):
+    run(fake)
+    path = fake.content_dir / "providers" / "ha-tinh" / "fict-clinic.yaml"
+    path.write_text(path.read_text().replace("0239 3000 003", "0239 3000 004"))
+    fake.loaded = None
+    fake.check()
+    result = run(fake)
+    rebuilt = sorted(r.key for r in result.reports if r.rebuilt)
+    assert rebuilt == ["fake-42"]
+    assert result.written == ["fake/fake-42.txt"]
+
+
+def test_failed_job_is_named_and_others_build(fake):
+    fake.fail_on = "40"
+    result = run(fake)
+    assert [(f.key, f.message) for f in result.failures] == [
+        ("fake-40", "province 40: panel 2 overflows by 3 mm")]
+    assert result.written == ["fake/fake-42.txt"]
+
+
+def test_parallel_build_gives_the_same_files(fake, tmp_path):
+    run(fake)
+    serial = {p.name: p.read_bytes() for p in fake.output_dir.rglob("*.txt")}
+    fake.output_dir = tmp_path / "parallel"
+    run(fake, workers=2)
+    parallel = {p.name: p.read_bytes() for p in fake.output_dir.rglob("*.txt")}
+    assert parallel == serial
+
+
+@pytest.mark.parametrize("step", ["os.fsync", "os.replace"])
+def test_interrupted_write_leaves_previous_file(tmp_path, monkeypatch, step):
+    path = tmp_path / "out" / "a.pdf"
+    write_atomic(path, b"old complete file")
+
+    def interrupt(*args):
+        raise KeyboardInterrupt  # Ctrl-C while writing, or just before rename
+
+    monkeypatch.setattr(step, interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(path, b"new content, only partly written")
+    monkeypatch.undo()
+    assert path.read_bytes() == b"old complete file"
+    assert [p.name for p in path.parent.iterdir()] == ["a.pdf"]
+
+
+def test_interrupted_build_keeps_earlier_outputs(fake, monkeypatch):
+    run(fake)
+    before = {p: p.read_bytes() for p in fake.output_dir.rglob("*") if p.is_file()}
+
+    def interrupted(project, job, selection):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(FAKE, "make", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run(fake, force=True)
+    after = {p: p.read_bytes() for p in fake.output_dir.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_content_cache_is_keyed_by_file_bytes(fictional):
+    first = fictional.check(cache=True)
+    cached = list(fictional.output_dir.glob(".cache/content-*.pickle"))
+    assert len(cached) == 1
+    again = fictional.check(cache=True)
+    assert [str(p) for p in again] == [str(p) for p in first]
+    path = fictional.content_dir / "providers" / "ha-tinh" / "fict-clinic.yaml"
+    path.write_text(path.read_text().replace("Mirage Clinic", "Mirage Clinic Two"))
+    fictional.check(cache=True)
+    names = [p.name.en for p in fictional.content.providers]
+    assert "Mirage Clinic Two" in names
+    assert len(list(fictional.output_dir.glob(".cache/content-*.pickle"))) == 1
