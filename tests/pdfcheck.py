@@ -90,7 +90,9 @@ def standard14_fonts(pdf: Path | bytes) -> list[str]:
 def structural_check(pdf: Path | bytes) -> list[str]:
     """qpdf's structural check through pikepdf; an empty list means sound."""
     with pikepdf.open(_source(pdf)) as doc:
-        return [str(p) for p in doc.check()]
+        # pikepdf 10 renamed Pdf.check() to Pdf.check_pdf_syntax().
+        check = getattr(doc, "check_pdf_syntax", None) or doc.check
+        return [str(p) for p in check()]
 
 
 def render(pdf: Path | bytes, page: int = 0, dpi: float = 150,
@@ -161,3 +163,26 @@ def everything_a_reader_gets(pdf: Path | bytes, dpi: float = 200) -> str:
     for i in range(page_count(pdf)):
         parts.extend(r.text for r in decode_qr(render(pdf, i, dpi)))
     return unicodedata.normalize("NFC", "\n".join(parts))
+
+
+def text_beside(pdf: Path | bytes, page: int, label: str) -> list[str]:
+    """For every occurrence of `label` on page `page`, the text on the same
+    line to its right (for example the value of a labelled bar or the cells
+    of a table row), stripped; in the order pdfium finds them."""
+    doc = pdfium.PdfDocument(_source(pdf) if isinstance(pdf, bytes) else str(pdf))
+    try:
+        leaf = doc[page]
+        textpage = leaf.get_textpage()
+        searcher = textpage.search(label, match_case=True)
+        out = []
+        while (hit := searcher.get_next()) is not None:
+            start, count = hit
+            boxes = [textpage.get_charbox(i) for i in range(start, start + count)]
+            right = max(b[2] for b in boxes)
+            middle = (min(b[1] for b in boxes) + max(b[3] for b in boxes)) / 2
+            out.append(unicodedata.normalize("NFC", textpage.get_text_bounded(
+                left=right + 0.5, bottom=middle - 1, right=leaf.get_width(),
+                top=middle + 1)).strip())
+        return out
+    finally:
+        doc.close()

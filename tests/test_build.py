@@ -139,3 +139,9 @@ def test_content_cache_is_keyed_by_file_bytes(fictional):
     names = [p.name.en for p in fictional.content.providers]
     assert "Mirage Clinic Two" in names
     assert len(list(fictional.output_dir.glob(".cache/content-*.pickle"))) == 1
+
+
+def test_written_files_are_readable_by_others(tmp_path):
+    path = tmp_path / "shared.pdf"
+    write_atomic(path, b"%PDF")
+    assert path.stat().st_mode & 0o044 == 0o044

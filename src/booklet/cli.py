@@ -156,6 +156,10 @@ def cmd_build(args) -> int:
     for report in result.reports:
         if args.quiet:
             continue
+        state = "built" if report.rebuilt else "unchanged"
+        print(f"{report.key}: {state}; {len(report.included)} included "
+              f"({len(report.redacted)} with fields withheld), "
+              f"{len(report.excluded)} left out", file=sys.stderr)
         for item in report.excluded:
             print(f"{report.key}: left out {item['provider']}: {item['reason']}",
                   file=sys.stderr)

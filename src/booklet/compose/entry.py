@@ -35,6 +35,7 @@ class PhoneView:
     cost_code: str
     hours: str
     hotline: bool
+    visibility: str = "public"  # public, caseworker or confidential
 
 
 @dataclass
@@ -83,6 +84,7 @@ class EntryView:
     consent_pending: bool
     sources: list[str]
     fallbacks: list[str] = field(default_factory=list)
+    verification_method: str = ""  # how it was verified, in words
 
     @property
     def categories(self) -> list[str]:
@@ -111,7 +113,8 @@ def view(entry: Entry, content: Content, strings: dict, lang: str) -> EntryView:
         number=ph.number, tel=tel_uri(ph.number),
         label=line(ph.label, f"phones[{i}].label"),
         cost=strings["cost"][ph.cost.value], cost_code=ph.cost.value,
-        hours=format_hours(ph.hours, strings, lang), hotline=ph.hotline)
+        hours=format_hours(ph.hours, strings, lang), hotline=ph.hotline,
+        visibility=ph.visibility.value)
         for i, ph in enumerate(p.phones)]
     services = []
     for i, s in enumerate(p.services):
@@ -180,7 +183,8 @@ def view(entry: Entry, content: Content, strings: dict, lang: str) -> EntryView:
         referral=referral, contact_person=contact, care=care,
         verified=entry.verified, verification=verification,
         consent_pending=entry.consent_pending, sources=list(p.sources),
-        fallbacks=fallbacks)
+        fallbacks=fallbacks,
+        verification_method=strings["method"][p.verification.method.value])
 
 
 def care_known(view_: EntryView) -> list[dict]:

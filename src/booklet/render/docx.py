@@ -1,0 +1,278 @@
+"""Write a Word document with python-docx: styles from a layout, headings,
+tables, hyperlinks, running header and footer, and byte-stable saving."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from urllib.parse import quote
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+from booklet.errors import LayoutError
+from booklet.layouts import length
+
+# Word reads the language of each run from w:lang; spelling and hyphenation
+# follow it (BCP 47 tags as Word writes them).
+LANG_TAGS = {"vi": "vi-VN", "en": "en-GB"}
+# A ZIP entry cannot be dated before 1980 (PKWARE APPNOTE 4.4.6): a fixed
+# date makes two builds of the same content byte-identical.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia")
+_THEME_SLOTS = ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme")
+
+
+def _set_fonts(rpr, name: str) -> None:
+    """Name the font for every script slot. Theme attributes win over named
+    fonts (ECMA-376 17.3.2.26), so they are removed."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for slot in _THEME_SLOTS:
+        if fonts.get(qn(slot)) is not None:
+            del fonts.attrib[qn(slot)]
+    for slot in _FONT_SLOTS:
+        fonts.set(qn(slot), name)
+
+
+def _set_lang(rpr, tag: str) -> None:
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), tag)
+    lang.set(qn("w:eastAsia"), tag)
+
+
+class Writer:
+    """One Word document under construction, styled by a docx layout."""
+
+    def __init__(self, layout: dict, lang: str):
+        self.layout = layout
+        self.lang = lang
+        self.doc = Document()
+        self._page()
+        self._styles()
+
+    # -- set-up ---------------------------------------------------------
+    def _page(self) -> None:
+        page = self.layout["page"]
+        section = self.doc.sections[0]
+        section.page_width = int(length(page["width"], "docx page.width") * 12700)
+        section.page_height = int(length(page["height"], "docx page.height")
+                                  * 12700)
+        for side in ("top", "bottom", "left", "right"):
+            value = length(page["margins"][side], f"docx page.margins.{side}")
+            setattr(section, f"{side}_margin", int(value * 12700))
+
+    def _styles(self) -> None:
+        """Defaults and every style of the layout; body text then carries
+        only a style name, never direct formatting."""
+        styles = self.doc.styles
+        defaults = styles.element.find(qn("w:docDefaults"))
+        rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        _set_fonts(rpr, self.layout["font"])
+        _set_lang(rpr, LANG_TAGS.get(self.lang, self.lang))
+        kinds = {"paragraph": WD_STYLE_TYPE.PARAGRAPH,
+                 "character": WD_STYLE_TYPE.CHARACTER}
+        for name, spec in self.layout["styles"].items():
+            kind = kinds[spec.get("type", "paragraph")]
+            try:
+                style = styles[name]
+            except KeyError:
+                # A built-in name (Hyperlink) must not be marked custom, or
+                # Word keeps its own style beside ours under a new name.
+                style = styles.add_style(name, kind,
+                                         builtin=bool(spec.get("builtin")))
+                style.hidden = False
+                style.quick_style = True
+            if spec.get("based_on"):
+                style.base_style = styles[spec["based_on"]]
+            self._style(style, name, spec)
+
+    def _style(self, style, name: str, spec: dict) -> None:
+        font = style.font
+        rpr = style.element.get_or_add_rPr()
+        _set_fonts(rpr, spec.get("font", self.layout["font"]))
+        if "size" in spec:
+            font.size = Pt(length(spec["size"], f"docx styles.{name}.size"))
+            # w:szCs sizes complex-script runs; keep it equal to w:sz.
+            size_cs = rpr.find(qn("w:szCs"))
+            if size_cs is None:
+                size_cs = OxmlElement("w:szCs")
+                rpr.find(qn("w:sz")).addnext(size_cs)
+            size_cs.set(qn("w:val"), str(round(font.size.pt * 2)))
+        for flag in ("bold", "italic", "underline"):
+            if flag in spec:
+                setattr(font, flag, bool(spec[flag]))
+        if "color" in spec:
+            font.color.rgb = RGBColor.from_string(str(spec["color"]))
+        if style.type != WD_STYLE_TYPE.PARAGRAPH:
+            return
+        fmt = style.paragraph_format
+        for key in ("space_before", "space_after"):
+            if key in spec:
+                setattr(fmt, key, Pt(length(spec[key], f"docx styles.{name}.{key}")))
+        if "line_spacing" in spec:
+            fmt.line_spacing = float(spec["line_spacing"])
+        for key in ("keep_with_next", "page_break_before", "keep_together"):
+            if key in spec:
+                setattr(fmt, key, bool(spec[key]))
+        if "indent" in spec:
+            fmt.left_indent = Pt(length(spec["indent"], f"docx styles.{name}.indent"))
+
+    def style_id(self, name: str) -> str:
+        try:
+            return self.doc.styles[name].style_id
+        except KeyError as exc:
+            raise LayoutError(
+                f"docx layout: no style '{name}'; define it under 'styles'") from exc
+
+    # -- text -----------------------------------------------------------
+    def heading(self, text: str, level: int):
+        return self.doc.add_paragraph(text, style=f"Heading {level}")
+
+    def para(self, text: str = "", style: str = "Normal"):
+        return self.doc.add_paragraph(text, style=style)
+
+    def run(self, paragraph, text: str, style: str | None = None):
+        """A run of text; a character style is the only formatting allowed."""
+        run = paragraph.add_run(text)
+        if style:
+            run.style = self.doc.styles[style]
+        return run
+
+    def link(self, paragraph, text: str, url: str, style: str = "Hyperlink"):
+        """A real w:hyperlink with an external relationship (ECMA-376
+        17.16.22), so Word, LibreOffice and screen readers follow it."""
+        rid = paragraph.part.relate_to(uri(url), RT.HYPERLINK, is_external=True)
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), rid)
+        run = OxmlElement("w:r")
+        rpr = OxmlElement("w:rPr")
+        rstyle = OxmlElement("w:rStyle")
+        rstyle.set(qn("w:val"), self.style_id(style))
+        rpr.append(rstyle)
+        run.append(rpr)
+        t = OxmlElement("w:t")
+        t.set(qn("xml:space"), "preserve")
+        t.text = text
+        run.append(t)
+        link.append(run)
+        paragraph._p.append(link)
+        return link
+
+    def page_break(self) -> None:
+        self.doc.add_page_break()
+
+    # -- tables ---------------------------------------------------------
+    def table(self, header: list[str], widths: list[float], style: str):
+        """A table with a header row that repeats on every page; returns it.
+        Rows are added with `row`."""
+        table = self.doc.add_table(rows=1, cols=len(header))
+        table.style = self.doc.styles[style]
+        table.autofit = False
+        row = table.rows[0]
+        trpr = row._tr.get_or_add_trPr()
+        repeat = OxmlElement("w:tblHeader")
+        trpr.append(repeat)
+        for cell, text, width in zip(row.cells, header, widths, strict=True):
+            cell.width = int(width * 12700)
+            cell.paragraphs[0].style = self.doc.styles["Table Heading"]
+            cell.paragraphs[0].add_run(text)
+        # LibreOffice lays tables out by the grid, Word by the cell widths.
+        for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+            col.w = int(width * 12700)
+        table._widths = widths
+        return table
+
+    def row(self, table, cells: list) -> list:
+        """Append a row; each cell is a string or a callable that fills the
+        cell's first paragraph. Returns the cells."""
+        row = table.add_row()
+        # A row split across pages loses its header context (cantSplit).
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for cell, value, width in zip(row.cells, cells, table._widths, strict=True):
+            cell.width = int(width * 12700)
+            paragraph = cell.paragraphs[0]
+            paragraph.style = self.doc.styles["Table Text"]
+            if callable(value):
+                value(paragraph)
+            elif value:
+                paragraph.add_run(str(value))
+        return row.cells
+
+    # -- page furniture -------------------------------------------------
+    def furniture(self, header: str, stamp: str, page_label: str) -> None:
+        """Running header (the draft stamp first, when given) and a footer
+        with the page number as a PAGE field."""
+        section = self.doc.sections[0]
+        head = section.header.paragraphs[0]
+        if stamp:
+            head.style = self.doc.styles["Draft Stamp"]
+            head.add_run(stamp)
+            head = section.header.add_paragraph(style="Header")
+        else:
+            head.style = self.doc.styles["Header"]
+        head.add_run(header)
+        foot = section.footer.paragraphs[0]
+        foot.style = self.doc.styles["Footer"]
+        foot.add_run(f"{page_label} ")
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), "PAGE")
+        run = OxmlElement("w:r")
+        t = OxmlElement("w:t")
+        t.text = "1"
+        run.append(t)
+        field.append(run)
+        foot._p.append(field)
+
+    # -- saving ---------------------------------------------------------
+    def save(self, when: dt.date, title: str, subject: str, author: str) -> bytes:
+        """The .docx bytes, identical for identical content: dates fixed to
+        `when`, ZIP entries in a fixed order with a fixed timestamp."""
+        props = self.doc.core_properties
+        stamp = dt.datetime(when.year, when.month, when.day, tzinfo=dt.UTC)
+        props.created = props.modified = props.last_printed = stamp
+        props.revision = 1
+        props.title, props.subject, props.author = title, subject, author
+        props.last_modified_by = author
+        props.language = LANG_TAGS.get(self.lang, self.lang)
+        props.keywords = props.comments = props.category = ""
+        # The template's thumbnail shows a blank page; no thumbnail is better.
+        rels = self.doc.part.package.rels
+        for rid in [r for r, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
+            rels.pop(rid)
+        raw = io.BytesIO()
+        self.doc.save(raw)
+        return restamp(raw.getvalue())
+
+
+def uri(url: str) -> str:
+    """`url` with non-ASCII characters percent-encoded (RFC 3986 section 2.1),
+    as a relationship target must be a URI; the link text stays as written."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
+
+
+def restamp(data: bytes) -> bytes:
+    """Rewrite a ZIP package with fixed timestamps, [Content_Types].xml first
+    (ECMA-376 Part 2 recommends it) and the rest sorted by name."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = sorted(source.namelist(),
+                   key=lambda n: (n != "[Content_Types].xml", n))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            target.writestr(info, source.read(name), compresslevel=9)
+    return out.getvalue()

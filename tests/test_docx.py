@@ -1,0 +1,270 @@
+"""The Word review copy: headings, styles, entries and links against the
+content, the draft and final rules, and byte-identical builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from urllib.parse import unquote
+
+import docx
+import pytest
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+
+from booklet.build import build
+from booklet.compose.text import pick, sort_key, tel_uri
+from booklet.products import product
+from booklet.project import open_project
+from booklet.select import Edition, select
+from tests.conftest import (
+    CASEWORKER_ONLY,
+    LAYOUTS,
+    NO_CONSENT_NAME,
+    SECRET_ADDRESS,
+    SECRET_NOTE,
+    TODAY,
+    make_content,
+)
+
+DOCX = product("docx")
+
+
+def make(project, lang: str, final: bool = False):
+    job = DOCX.plan(project, {"lang": lang, "final": final})[0]
+    selection = select(project.content, job.edition)
+    made = DOCX.make(project, job, selection)
+    return made.artifacts[0], selection
+
+
+@pytest.fixture(scope="module")
+def copies(bundled):
+    """Both languages of the bundled draft: (artifact, selection, Document)."""
+    out = {}
+    for lang in ("vi", "en"):
+        artifact, selection = make(bundled, lang)
+        out[lang] = (artifact, selection, docx.Document(io.BytesIO(artifact.data)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def fictional_project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("docx-fictional")
+    return open_project(make_content(root / "content"), LAYOUTS, root / "output",
+                        TODAY)
+
+
+def text_of(layout_key: str, lang: str) -> str:
+    from booklet.layouts import Layouts
+    return Layouts(LAYOUTS).get("docx")["text"][lang][layout_key]
+
+
+def headings(document) -> list[tuple[int, str]]:
+    return [(int(p.style.name.split()[-1]), p.text) for p in document.paragraphs
+            if p.style.name.startswith("Heading ")]
+
+
+def expected_part2(selection, lang: str, strings: dict) -> list[tuple[int, str]]:
+    """Part 2's headings recomputed from the Selection: national services,
+    then region > province > provider in the alphabetical order of `lang`."""
+    content = selection.content
+
+    def ordered(entries):
+        names = [pick(e.provider.name, lang)[0] for e in entries]
+        return sorted(names, key=lambda n: sort_key(n, lang))
+
+    out = []
+    national = [e for e in selection.entries if e.provider.is_national]
+    if national:
+        out.append((2, strings["national"]))
+        out += [(4, n) for n in ordered(national)]
+    for region in content.regions:
+        block = []
+        for code in region.provinces:
+            here = [e for e in selection.entries
+                    if not e.provider.is_national and e.provider.covers(code)]
+            if here:
+                block.append((3, pick(content.province(code).short_name, lang)[0]))
+                block += [(4, n) for n in ordered(here)]
+        if block:
+            out += [(2, pick(region.name, lang)[0]), *block]
+    return out
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_part2_headings_are_region_province_provider_in_reading_order(
+        copies, bundled, lang):
+    _artifact, selection, document = copies[lang]
+    found = headings(document)
+    part2 = found.index((1, text_of("part2", lang)))
+    assert found[part2 + 1:] == expected_part2(selection, lang,
+                                               bundled.layouts.strings(lang))
+    providers = [t for level, t in found[part2:] if level == 4]
+    assert len(providers) >= len(selection.entries)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_part1_has_the_guidance_hotlines_and_legend(copies, lang):
+    _artifact, selection, document = copies[lang]
+    content = selection.content
+    found = headings(document)
+    assert found[0] == (1, text_of("part1", lang))
+    for section in content.guidance.sections:
+        assert (2, pick(section.title, lang)[0]) in found
+    body = [p.text for p in document.paragraphs]
+    for section in content.guidance.sections:
+        for paragraph in section.body:
+            assert pick(paragraph, lang)[0] in body
+    cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
+    for hotline in content.document.hotlines:
+        assert hotline.number in cells and pick(hotline.name, lang)[0] in cells
+    for criterion in content.criteria:
+        assert criterion.abbreviation in cells
+        assert pick(criterion.label, lang)[0] in cells
+    for category in content.categories:
+        assert pick(category.name, lang)[0] in cells
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_body_text_uses_styles_not_direct_formatting(copies, bundled, lang):
+    _artifact, _selection, document = copies[lang]
+    paragraphs = list(document.paragraphs) + [
+        p for t in document.tables for r in t.rows for c in r.cells
+        for p in c.paragraphs]
+    used = set()
+    for paragraph in paragraphs:
+        ppr = paragraph._p.pPr
+        if ppr is not None:
+            assert {child.tag for child in ppr} <= {qn("w:pStyle")}, paragraph.text
+        used.add(paragraph.style.name)
+        for run in paragraph._p.iter(qn("w:r")):
+            rpr = run.find(qn("w:rPr"))
+            if rpr is not None:
+                assert [child.tag for child in rpr] == [qn("w:rStyle")]
+    assert {"Heading 1", "Heading 2", "Heading 3", "Heading 4", "Table Text",
+            "Entry Meta"} <= used
+    font = bundled.layouts.get("docx")["font"]
+    normal = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        assert normal.get(qn(slot)) == font
+    assert normal.get(qn("w:asciiTheme")) is None
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_entries_carry_their_phones_and_services(copies, bundled, lang):
+    _artifact, selection, document = copies[lang]
+    strings = bundled.layouts.strings(lang)
+    tables = [[[c.text for c in r.cells] for r in t.rows] for t in document.tables]
+    phone_rows = {(r[0], r[2]) for t in tables for r in t[1:] if len(r) == 4}
+    service_rows = [tuple(r) for t in tables for r in t[1:] if len(r) == 4]
+    for entry in selection.entries:
+        provider = entry.provider
+        for phone in provider.phones:
+            assert (phone.number, strings["cost"][phone.cost.value]) in phone_rows
+        for service in provider.services:
+            category = selection.content.category(service.category)
+            description = pick(service.description, lang)[0]
+            assert any(r[0] == pick(category.short, lang)[0]
+                       and r[1].startswith(description) for r in service_rows), (
+                provider.id, service.category)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_links_are_real_hyperlinks_to_web_mail_and_phone(copies, lang):
+    _artifact, selection, document = copies[lang]
+    part = document.part
+    targets = set()
+    for link in part.element.body.iter(qn("w:hyperlink")):
+        rel = part.rels[link.get(qn("r:id"))]
+        assert rel.reltype == RT.HYPERLINK and rel.is_external
+        assert rel.target_ref.isascii()
+        targets.add(unquote(rel.target_ref))
+    expected = {tel_uri(h.number) for h in selection.content.document.hotlines}
+    for entry in selection.entries:
+        p = entry.provider
+        expected |= {tel_uri(ph.number) for ph in p.phones}
+        expected |= set(p.sources)
+        if p.email:
+            expected.add(f"mailto:{p.email}")
+        if p.website:
+            expected.add(p.website if "://" in p.website else f"https://{p.website}")
+    assert expected <= targets
+    assert "tel:111" in targets
+
+
+def test_draft_marks_consent_and_stamps_every_page_header(copies, bundled):
+    for lang in ("vi", "en"):
+        _artifact, selection, document = copies[lang]
+        strings = bundled.layouts.strings(lang)
+        header = [p.text for p in document.sections[0].header.paragraphs]
+        assert header[0] == strings["draft_stamp"]
+        marks = [p for p in document.paragraphs
+                 if p.text == strings["consent_pending"]
+                 and p.style.name == "Review Mark"]
+        # A provider covering several provinces appears under each of them.
+        appearances = [e for code in [None, *(p.code for p in
+                                             selection.content.provinces)]
+                       for e in selection.entries_for(code)]
+        assert len(marks) == sum(e.consent_pending for e in appearances) > 0
+
+
+def all_text(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()
+                         if n.endswith((".xml", ".rels")))
+
+
+def test_final_obeys_consent_and_never_leaks(fictional_project):
+    draft, _ = make(fictional_project, "vi")
+    final, final_sel = make(fictional_project, "vi", final=True)
+    strings = fictional_project.layouts.strings("vi")
+    assert NO_CONSENT_NAME in all_text(draft.data)
+    final_xml = all_text(final.data)
+    assert NO_CONSENT_NAME not in final_xml
+    assert strings["draft_stamp"] not in final_xml
+    assert strings["consent_pending"] not in final_xml
+    for data in (draft.data, final.data):
+        xml = all_text(data)
+        for secret in (SECRET_ADDRESS, SECRET_NOTE, CASEWORKER_ONLY):
+            assert secret not in xml
+        assert strings["address_withheld"] in xml
+    document = docx.Document(io.BytesIO(final.data))
+    names = [t for level, t in headings(document) if level == 4]
+    assert sorted(names) == sorted(pick(e.provider.name, "vi")[0]
+                                   for e in final_sel.entries)
+
+
+def test_same_content_gives_byte_identical_docx(fictional_project):
+    first, _ = make(fictional_project, "en")
+    second, _ = make(fictional_project, "en")
+    assert first.data == second.data
+    with zipfile.ZipFile(io.BytesIO(first.data)) as z:
+        assert z.namelist()[0] == "[Content_Types].xml"
+        assert {info.date_time for info in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert "docProps/thumbnail.jpeg" not in z.namelist()
+    props = docx.Document(io.BytesIO(first.data)).core_properties
+    edition = fictional_project.content.document.settings.edition_date
+    assert props.created == props.modified == dt.datetime(
+        edition.year, edition.month, edition.day, tzinfo=dt.UTC)
+    assert props.language == "en-GB"
+
+
+def test_build_lists_the_docx_in_the_manifest(fictional_project):
+    result = build(fictional_project, ["docx"], {"lang": "en"})
+    assert result.ok, result.failures
+    import json
+    manifest = json.loads(
+        (fictional_project.output_dir / "manifest.json").read_text("utf-8"))
+    entry = manifest["files"]["review/directory-en.docx"]
+    assert entry["kind"] == "docx" and entry["pages"] is None
+    path = fictional_project.output_dir / "review/directory-en.docx"
+    assert docx.Document(str(path)).paragraphs[0].style.name == "Title"
+
+
+def test_plan_is_one_public_print_job_per_language():
+    assert [j.key for j in DOCX.plan(None, {})] == ["docx-vi", "docx-en"]
+    assert [j.outputs for j in DOCX.plan(None, {"lang": "vi"})] == [
+        ("review/directory-vi.docx",)]
+    assert DOCX.plan(None, {})[0].edition == Edition(audience="public",
+                                                     medium="print")

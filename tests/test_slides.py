@@ -1,0 +1,276 @@
+"""The consultation slides: figures on the slides equal figures recomputed
+from the content, charts are drawn, drafts are stamped, output is stable."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from booklet.build import build
+from booklet.compose.text import pick
+from booklet.products import product
+from booklet.project import open_project
+from booklet.select import Edition, select
+from tests import pdfcheck
+from tests.conftest import (
+    LAYOUTS,
+    NO_CONSENT_NAME,
+    SECRET_ADDRESS,
+    TODAY,
+    make_content,
+)
+
+SLIDES = product("slides")
+
+
+def make(project, lang: str, final: bool = False) -> tuple[bytes, object]:
+    job = next(j for j in SLIDES.plan(project, {"lang": lang, "final": final}))
+    selection = select(project.content, job.edition)
+    made = SLIDES.make(project, job, selection)
+    return made.artifacts[0].data, selection
+
+
+@pytest.fixture(scope="module")
+def decks(bundled):
+    """Both languages of the bundled draft: (pdf bytes, selection, page texts)."""
+    out = {}
+    for lang in ("vi", "en"):
+        pdf, selection = make(bundled, lang)
+        out[lang] = (pdf, selection, pdfcheck.text_pages(pdf))
+    return out
+
+
+@pytest.fixture(scope="module")
+def fictional_project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("slides-fictional")
+    return open_project(make_content(root / "content"), LAYOUTS, root / "output",
+                        TODAY)
+
+
+def words(lang: str) -> dict:
+    from booklet.layouts import Layouts
+    return Layouts(LAYOUTS).get("slides")["text"][lang]
+
+
+def page_titled(pages: list[str], title: str) -> int:
+    return next(i for i, text in enumerate(pages) if text.startswith(title))
+
+
+# -- figures recomputed from the Selection, independently of compose.summary --
+def local_count(selection, code: str) -> int:
+    return sum(1 for e in selection.entries
+               if not e.provider.is_national and e.provider.covers(code))
+
+
+def province_counts(selection, lang):
+    content = selection.content
+    return [(pick(content.province(code).short_name, lang)[0],
+             local_count(selection, code))
+            for region in content.regions for code in region.provinces]
+
+
+def limited_services(selection, restricts: str) -> tuple[int, set[str]]:
+    codes = {c.code for c in selection.content.criteria if c.restricts == restricts}
+    services, providers = 0, set()
+    for e in selection.entries:
+        for s in e.provider.services:
+            if codes & set(s.eligibility.criteria):
+                services += 1
+                providers.add(e.provider.id)
+    return services, providers
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_slide_count_follows_the_deck_and_the_rows_per_slide(decks, bundled,
+                                                             lang):
+    pdf, selection, pages = decks[lang]
+    layout = bundled.layouts.get("slides")
+    per = layout["rows_per_slide"]
+    covered = sum(1 for _, n in province_counts(selection, lang) if n)
+    kinds = {e.provider.kind for e in selection.entries}
+    extra = {"region": len(selection.content.regions), "province": covered,
+             "kind": len(kinds), "category": len(selection.content.categories),
+             "matrix": covered}
+    expected = sum(math.ceil(extra[k] / per) if k in extra else 1
+                   for k in layout["deck"])
+    assert pdfcheck.page_count(pdf) == len(pages) == expected == 12
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_province_bars_show_the_providers_based_in_each_province(decks, lang):
+    pdf, selection, pages = decks[lang]
+    page = page_titled(pages, words(lang)["province"])
+    shown = 0
+    for name, count in province_counts(selection, lang):
+        if count:
+            assert str(count) in pdfcheck.text_beside(pdf, page, name), name
+            shown += 1
+        else:
+            assert name not in pages[page]
+    assert shown == 10
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_region_kind_and_category_bars_equal_the_content(decks, bundled, lang):
+    pdf, selection, pages = decks[lang]
+    content, strings = selection.content, bundled.layouts.strings(lang)
+    t = words(lang)
+    page = page_titled(pages, t["region"])
+    for region in content.regions:
+        n = sum(1 for e in selection.entries if not e.provider.is_national
+                and any(e.provider.covers(c) for c in region.provinces))
+        assert str(n) in pdfcheck.text_beside(pdf, page, pick(region.name, lang)[0])
+    page = page_titled(pages, t["kind"])
+    for kind in {e.provider.kind for e in selection.entries}:
+        n = sum(1 for e in selection.entries if e.provider.kind is kind)
+        assert str(n) in pdfcheck.text_beside(pdf, page,
+                                              strings["kind"][kind.value])
+    page = page_titled(pages, t["category"])
+    for category in content.categories:
+        n = sum(1 for e in selection.entries
+                if any(s.category == category.code for s in e.provider.services))
+        assert str(n) in pdfcheck.text_beside(pdf, page,
+                                              pick(category.short, lang)[0])
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_coverage_matrix_rows_equal_providers_per_category(decks, lang):
+    pdf, selection, pages = decks[lang]
+    content = selection.content
+    page = page_titled(pages, words(lang)["matrix"])
+    national = [sum(1 for e in selection.entries if e.provider.is_national
+                    and c.code in e.provider.categories())
+                for c in content.categories]
+    row = pdfcheck.text_beside(pdf, page, words(lang)["matrix_national"])
+    assert row == [" ".join(map(str, national))]
+    for name, count in province_counts(selection, lang):
+        if not count:
+            continue
+        code = next(p.code for p in content.provinces
+                    if pick(p.short_name, lang)[0] == name)
+        cells = [sum(1 for e in selection.entries if not e.provider.is_national
+                     and e.provider.covers(code) and c.code in e.provider.categories())
+                 for c in content.categories]
+        assert pdfcheck.text_beside(pdf, page, name) == [" ".join(map(str, cells))]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_gap_slide_lists_every_province_without_a_provider(decks, lang):
+    _pdf, selection, pages = decks[lang]
+    t = words(lang)
+    page = pages[page_titled(pages, t["gaps"])]
+    counts = province_counts(selection, lang)
+    empty = [name for name, n in counts if not n]
+    assert pdfcheck.squash(t["gaps_lead"].format(
+        count=len(empty), total=len(counts))) in pdfcheck.squash(page)
+    for name, n in counts:
+        assert (pdfcheck.squash(name) in pdfcheck.squash(page)) == (n == 0), name
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_eligibility_slide_counts_services_that_exclude_men_or_need_status(
+        decks, lang):
+    _pdf, selection, pages = decks[lang]
+    t = words(lang)
+    page = pdfcheck.squash(pages[page_titled(pages, t["eligibility"])])
+    for restricts, key in (("gender", "exclude_men"), ("status", "need_status")):
+        services, providers = limited_services(selection, restricts)
+        caption = t[key].format(providers=len(providers))
+        assert pdfcheck.squash(f"{services}{caption}") in page
+        for e in selection.entries:
+            name = pick(e.provider.short_name or e.provider.name, lang)[0]
+            if e.provider.id in providers:
+                assert pdfcheck.squash(name) in page
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_key_figures_and_progress_equal_the_entry_flags(decks, lang):
+    _pdf, selection, pages = decks[lang]
+    t = words(lang)
+    entries = selection.entries
+    verified = sum(e.verified for e in entries)
+    pending = sum(e.consent_pending for e in entries)
+    figures = pdfcheck.squash(pages[page_titled(pages, t["figures"])])
+    assert pdfcheck.squash(f"{len(entries)}{t['card_total']}") in figures
+    assert pdfcheck.squash(f"{verified}{t['card_verified'].format(total=len(entries))}"
+                           ) in figures
+    progress = pdfcheck.squash(pages[page_titled(pages, t["progress"])])
+    assert pdfcheck.squash(f"{t['desk_research']}: {len(entries) - verified}") \
+        in progress
+    assert pdfcheck.squash(f"{t['consent_pending']}: {pending}") in progress
+    assert pdfcheck.squash(f"{t['consent_yes']}: {len(entries) - pending}") \
+        in progress
+
+
+def colour_pixels(image: np.ndarray, hex_colour: str, tolerance: int = 12) -> int:
+    rgb = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)])
+    return int((np.abs(image.astype(int) - rgb).max(axis=2) <= tolerance).sum())
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_charts_are_drawn(decks, bundled, lang):
+    pdf, _selection, pages = decks[lang]
+    colours = bundled.layouts.get("slides")["colors"]
+    t = words(lang)
+    for key in ("region", "province", "kind", "category"):
+        image = pdfcheck.render(pdf, page_titled(pages, t[key]), dpi=72)
+        # At least a bar's worth of bar colour (a bar is 20+ px high).
+        assert colour_pixels(image, colours["bar"]) > 2000, key
+    image = pdfcheck.render(pdf, page_titled(pages, t["matrix"]), dpi=72)
+    assert colour_pixels(image, colours["gap"]) > 5000
+    assert colour_pixels(image, colours["national"]) > 500
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_slides_are_sound_pdfs_with_embedded_fonts_only(decks, lang):
+    pdf = decks[lang][0]
+    assert pdfcheck.structural_check(pdf) == []
+    assert pdfcheck.standard14_fonts(pdf) == []
+    for font in pdfcheck.fonts(pdf):
+        assert font.embedded and font.to_unicode, font
+    assert pdfcheck.metadata(pdf)["/Lang"] == lang
+    page = pdfcheck.render(pdf, 0, dpi=36)
+    assert page.shape[1] / page.shape[0] == pytest.approx(16 / 9, rel=0.01)
+
+
+def test_every_slide_of_a_draft_carries_the_stamp(decks, bundled):
+    for lang in ("vi", "en"):
+        stamp = bundled.layouts.strings(lang)["draft_stamp"]
+        assert all(stamp in page for page in decks[lang][2])
+
+
+def test_final_slides_count_only_consented_providers_and_have_no_stamp(
+        fictional_project):
+    draft, draft_sel = make(fictional_project, "en")
+    final, final_sel = make(fictional_project, "en", final=True)
+    stamp = fictional_project.layouts.strings("en")["draft_stamp"]
+    assert len(draft_sel.entries) == 4 and len(final_sel.entries) == 3
+    pages = pdfcheck.text_pages(final)
+    assert not any(stamp in p for p in pages)
+    figures = pdfcheck.squash(pages[page_titled(pages, words("en")["figures"])])
+    assert pdfcheck.squash(f"3{words('en')['card_total']}") in figures
+    everything = pdfcheck.everything_a_reader_gets(final, dpi=50) \
+        + pdfcheck.everything_a_reader_gets(draft, dpi=50)
+    assert "Fictional Unconsenting Fund" not in pdfcheck.text(final)
+    assert SECRET_ADDRESS not in everything
+    assert NO_CONSENT_NAME not in everything
+
+
+def test_same_content_gives_identical_slides(fictional_project):
+    assert make(fictional_project, "vi")[0] == make(fictional_project, "vi")[0]
+
+
+def test_build_lists_slides_in_the_manifest(fictional_project):
+    result = build(fictional_project, ["slides"], {"lang": "vi"})
+    assert result.ok, result.failures
+    assert result.reports[0].files == ["slides/consultation-vi.pdf"]
+    path = fictional_project.output_dir / "slides/consultation-vi.pdf"
+    assert pdfcheck.page_count(path) == 12
+
+
+def test_edition_is_the_public_print_directory():
+    job = SLIDES.plan(None, {"final": True})[0]
+    assert [j.key for j in SLIDES.plan(None, {})] == ["slides-vi", "slides-en"]
+    assert job.edition == Edition(audience="public", medium="print", final=True)
