@@ -1,0 +1,454 @@
+"""Typeset a caseworker's insert as A4 pages for a black-and-white office printer.
+
+Templates in layouts/templates/insert/ write a small block language that this
+module turns into ReportLab flowables:
+
+    <p style="S">markup</p>            a paragraph in layout style S
+    <row table="T" label="L">markup</row>
+                                       consecutive rows of one table T form a
+                                       label/value table; head="1" marks a
+                                       header row, cont="1" a row that goes on
+                                       from the one above, emph="1" a boxed row
+    <step n="N">blocks</step>          a numbered step of the referral pathway
+    <space h="3mm"/>  <rule width="entry|section"/>
+    <bookmark title="T" level="0|1"/>  an entry of the PDF outline
+
+Markup inside blocks is ReportLab paragraph markup (<b>, <i>, <br/>, <a>);
+Jinja2 has already escaped every value taken from the content.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import logging
+import re
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import HRFlowable
+
+from booklet.compose.entry import care_known
+from booklet.compose.insert import Insert
+from booklet.errors import LayoutError
+from booklet.layouts import Layouts, length
+from booklet.render import fonts
+
+log = logging.getLogger(__name__)
+
+_ATTRS = re.compile(r'(\w+)="([^"]*)"')
+_BLOCK = re.compile(
+    r"<(step|p|row)\b([^>]*)>(.*?)</\1>|<(space|rule|bookmark)\b([^>]*?)/>", re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def blocks(markup: str, where: str) -> list[tuple[str, dict, str]]:
+    """(kind, attributes, inner markup) of each block of a rendered template."""
+    out = []
+    pos = 0
+    for match in _BLOCK.finditer(markup):
+        _outside(markup[pos:match.start()], where)
+        pos = match.end()
+        if match.group(1):
+            out.append((match.group(1), dict(_ATTRS.findall(match.group(2))),
+                        match.group(3).strip()))
+        else:
+            out.append((match.group(4), dict(_ATTRS.findall(match.group(5))), ""))
+    _outside(markup[pos:], where)
+    return out
+
+
+def _outside(text: str, where: str) -> None:
+    if text.strip():
+        raise LayoutError(
+            f"{where}: text outside a block: '{text.strip()[:60]}'; put it "
+            "inside <p style=\"...\">...</p>")
+
+
+class _Bookmark(Flowable):
+    """A zero-size mark that adds an entry to the PDF outline where it lands."""
+
+    def __init__(self, key: str, title: str, level: int):
+        super().__init__()
+        self.key, self.title, self.level = key, title, level
+        self.keepWithNext = 1
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self):
+        self.canv.bookmarkPage(self.key)
+        self.canv.addOutlineEntry(self.title, self.key, self.level)
+
+
+class _Running(Flowable):
+    """A zero-size mark naming the section its page belongs to, for the
+    footer of that page and of the pages the section runs on to."""
+
+    def __init__(self, title: str):
+        super().__init__()
+        self.title = title
+        self.keepWithNext = 1
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self):
+        # Canvas state is held per page by PagedCanvas, so the footer drawn
+        # at save time sees the section that was current on each page.
+        self.canv.booklet_section = self.title
+
+
+class Typesetter:
+    """Blocks to flowables, with the styles and tables of one layout."""
+
+    def __init__(self, layout: dict, width: float):
+        self.layout = layout
+        self.width = width
+        self.family = layout["family"]
+        self.ink = colors.HexColor(layout["ink"])
+        self.paper = colors.HexColor(layout["paper"])
+        self.fill = colors.HexColor(layout["fill"])
+        self.styles = {name: self._style(name, spec)
+                       for name, spec in layout["styles"].items()}
+        self._marks = 0
+
+    def _style(self, name: str, spec: dict) -> ParagraphStyle:
+        face = fonts.face_name(self.family, "bold" if spec.get("bold") else "regular")
+        return ParagraphStyle(
+            name, fontName=face, fontSize=length(spec["size"], f"styles.{name}"),
+            leading=length(spec["leading"], f"styles.{name}"),
+            spaceBefore=length(spec.get("before", 0)),
+            spaceAfter=length(spec.get("after", 0)),
+            alignment=TA_CENTER if spec.get("align") == "center" else TA_LEFT,
+            textColor=self.paper if spec.get("inverse") else self.ink)
+
+    def _table_style(self, commands: list) -> TableStyle:
+        # A table sets its cells' font even when every cell is a Paragraph;
+        # left alone it would be the standard-14 Helvetica.
+        face = fonts.face_name(self.family)
+        return TableStyle([("FONT", (0, 0), (-1, -1), face, 10), *commands])
+
+    def style(self, name: str) -> ParagraphStyle:
+        if name not in self.styles:
+            raise LayoutError(
+                f"layouts/insert.yaml: no style '{name}' under styles; known: "
+                + ", ".join(sorted(self.styles)))
+        return self.styles[name]
+
+    def flowables(self, items: list[tuple[str, dict, str]],
+                  width: float | None = None) -> list[Flowable]:
+        width = self.width if width is None else width
+        out: list[Flowable] = []
+        rows: list[tuple[dict, str]] = []
+        labels: list[str] = []
+        for kind, attrs, inner in [*items, ("end", {}, "")]:
+            style = attrs.get("style", "")
+            boxed = kind == "p" and self.layout["styles"].get(style, {}).get("boxed")
+            if rows and (kind != "row" or attrs.get("table") != rows[0][0]["table"]):
+                out.append(self._table(rows, width))
+                rows = []
+            if labels and not (boxed and style == labels[0]):
+                out.append(self._labels(labels[0], labels[1:], width))
+                labels = []
+            if kind == "row":
+                rows.append((attrs, inner))
+            elif boxed:
+                labels = labels or [style]
+                labels.append(inner)
+            elif kind == "p":
+                out.append(Paragraph(inner, self.style(style)))
+            elif kind == "step":
+                out.append(self._step(attrs.get("n", ""), inner, width))
+            elif kind == "space":
+                out.append(Spacer(0, length(attrs.get("h", "0pt"))))
+            elif kind == "rule":
+                out.append(self._rule(attrs.get("width", "entry")))
+            elif kind == "bookmark":
+                self._marks += 1
+                out.append(_Bookmark(f"m{self._marks}",
+                                     html.unescape(attrs.get("title", "")),
+                                     int(attrs.get("level", "0"))))
+        return out
+
+    def _labels(self, style: str, inners: list[str], width: float) -> Flowable:
+        """Labels in ruled boxes on one line: emphasis that survives a
+        grayscale print (consecutive boxed paragraphs of one style)."""
+        st = self.style(style)
+        pad, gap = 3, 4
+        cells, widths, commands = [], [], []
+        for i, inner in enumerate(inners):
+            plain = html.unescape(_TAGS.sub("", inner))
+            if i:
+                cells.append("")
+                widths.append(gap)
+            commands.append(("BOX", (len(cells), 0), (len(cells), 0), 0.9,
+                             self.ink))
+            cells.append(Paragraph(inner, st))
+            widths.append(stringWidth(plain, st.fontName, st.fontSize)
+                          + 2 * pad + 1)
+        if sum(widths) > width:
+            # Too many to share a line: stack them, each as wide as the column.
+            return Table([[c] for c in cells if c != ""], colWidths=[width],
+                         hAlign="LEFT", style=self._table_style([
+                             ("BOX", (0, i), (0, i), 0.9, self.ink)
+                             for i in range(len(inners))]))
+        table = Table([cells], colWidths=widths, hAlign="LEFT",
+                      style=self._table_style([
+                          *commands,
+                          ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                          ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                          ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                          ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]))
+        table.spaceAfter = st.spaceAfter
+        return table
+
+    def _rule(self, kind: str) -> Flowable:
+        spec = self.layout.get(kind)
+        if not isinstance(spec, dict) or "rule_width" not in spec:
+            raise LayoutError(
+                f"layouts/insert.yaml: <rule width=\"{kind}\"/> needs "
+                f"{kind}.rule_width; use entry or section")
+        rule = HRFlowable(width="100%", thickness=length(spec["rule_width"]),
+                          color=self.ink, spaceBefore=length(spec.get(
+                              "space_before", 0)), spaceAfter=length("1.5mm"))
+        rule.keepWithNext = 1
+        return rule
+
+    def _step(self, number: str, inner: str, width: float) -> Flowable:
+        spec = self.layout["steps"]
+        side = length(spec["number_width"])
+        gap = length(spec["gap"])
+        # White on black: the step number reads at full contrast in grayscale.
+        marker = Table([[Paragraph(number, self.style("step_number"))]],
+                       colWidths=[side], rowHeights=[side], style=self._table_style([
+                           ("BACKGROUND", (0, 0), (-1, -1), self.ink),
+                           ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                           ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                           ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                           ("TOPPADDING", (0, 0), (-1, -1), 0),
+                           ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+        body = self.flowables(blocks(inner, "step"), width - side - gap)
+        step = Table([[marker, body]], colWidths=[side + gap, width - side - gap],
+                     style=self._table_style([
+                         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                         ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                         ("TOPPADDING", (0, 0), (-1, -1), 0),
+                         ("BOTTOMPADDING", (0, 0), (-1, -1),
+                          length(spec["space_after"]))]))
+        # Not kept with what follows: the pathway table may be taller than a
+        # page, and a group kept together would push the steps off page 1.
+        return step
+
+    def _table(self, rows: list[tuple[dict, str]], width: float) -> Flowable:
+        kind = rows[0][0]["table"]
+        spec = self.layout["tables"].get(kind)
+        if spec is None:
+            raise LayoutError(
+                f"layouts/insert.yaml: no table '{kind}' under tables; known: "
+                + ", ".join(sorted(self.layout["tables"])))
+        label_width = length(spec["label_width"])
+        rule = length(spec["rule_width"])
+        pad = length(spec["padding"])
+        label, value = (("label", "value") if kind == "fields"
+                        else ("cell_need", "cell"))
+        data = []
+        commands = [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("LEFTPADDING", (1, 0), (1, -1), pad * 2),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                    ("TOPPADDING", (0, 0), (-1, -1), pad),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), pad + 1)]
+        head = 0
+        for i, (attrs, inner) in enumerate(rows):
+            if attrs.get("head"):
+                head = i + 1
+                style = self.style("cell_head")
+                data.append([Paragraph(attrs.get("label", ""), style),
+                             Paragraph(inner, style)])
+                commands += [("BACKGROUND", (0, i), (-1, i), self.fill),
+                             ("LEFTPADDING", (0, i), (0, i), pad * 2),
+                             ("LINEABOVE", (0, i), (-1, i), rule * 3, self.ink),
+                             ("LINEBELOW", (0, i), (-1, i), rule * 2, self.ink)]
+                continue
+            data.append([Paragraph(attrs.get("label", ""), self.style(label)),
+                         Paragraph(inner, self.style(value))])
+            if i and not attrs.get("cont") and i != head:
+                commands.append(("LINEABOVE", (0, i), (-1, i), rule, self.ink))
+            if attrs.get("emph"):
+                # A boxed row: safeguarding and confidential addresses stand
+                # out by a heavy frame, not by colour.
+                commands += [("BOX", (0, i), (-1, i), length(spec["box_width"]),
+                              self.ink),
+                             ("LEFTPADDING", (0, i), (0, i), pad * 2)]
+        if kind != "fields":
+            commands.append(("LINEBELOW", (0, -1), (-1, -1), rule * 3, self.ink))
+        if head and kind != "fields":
+            commands.append(("LEFTPADDING", (0, head), (0, -1), pad * 2))
+        return Table(data, colWidths=[label_width, width - label_width],
+                     repeatRows=head, hAlign="RIGHT",
+                     style=self._table_style(commands))
+
+
+def _paged(draw_marks):
+    """A canvas class that holds every page until the end, so that each
+    footer can say 'page x of y'."""
+
+    class PagedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._held: list[dict] = []
+
+        def showPage(self):
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._held)
+            for number, state in enumerate(self._held, start=1):
+                # update() keeps keys a page did not set: drop the section
+                # mark so that it comes from this page's own state only.
+                self.__dict__.pop("booklet_section", None)
+                self.__dict__.update(state)
+                draw_marks(self, number, total)
+                super().showPage()
+            draw_marks.pages = total
+            super().save()
+
+    return PagedCanvas
+
+
+class _Marks:
+    """The running marks of every page: draft stamp and footer."""
+
+    def __init__(self, ins: Insert, layout: dict, strings: dict):
+        self.ins, self.layout, self.strings = ins, layout, strings
+        self.pages = 0
+        page = layout["page"]
+        self.left = length(page["margin_left"])
+        self.right_margin = length(page["margin_right"])
+        family = layout["family"]
+        self.regular = fonts.face_name(family, "regular")
+        self.bold = fonts.face_name(family, "bold")
+        self.ink = colors.HexColor(layout["ink"])
+
+    def __call__(self, canv: Canvas, number: int, total: int) -> None:
+        width, height = canv._pagesize
+        right = width - self.right_margin
+        canv.saveState()
+        canv.setFillColor(self.ink)
+        canv.setStrokeColor(self.ink)
+        if self.ins.draft:
+            self._stamp(canv, height, right)
+        self._footer(canv, number, total, right)
+        canv.restoreState()
+
+    def _footer(self, canv: Canvas, number: int, total: int, right: float) -> None:
+        spec = self.layout["footer"]
+        size = length(spec["size"])
+        lower = length(spec["baseline"])
+        upper = lower + length(spec["leading"])
+        rule = upper + size + length(spec["rule_gap"])
+        s = self.strings
+        canv.setLineWidth(length(spec["rule_width"]))
+        canv.line(self.left, rule, right, rule)
+        mark = s["insert_for_caseworkers"] + "  ·  "
+        canv.setFont(self.bold, size)
+        canv.drawString(self.left, upper, mark)
+        area = self.ins.area
+        section = getattr(canv, "booklet_section", "")
+        if section:
+            area += "  ·  " + section
+        canv.setFont(self.regular, size)
+        canv.drawString(self.left + stringWidth(mark, self.bold, size), upper, area)
+        canv.drawString(self.left, lower,
+                        f"{self.ins.edition}  ·  {self.ins.verified}")
+        canv.setFont(self.bold, size)
+        canv.drawRightString(right, upper,
+                             s["page_of"].format(page=number, pages=total))
+
+    def _stamp(self, canv: Canvas, height: float, right: float) -> None:
+        spec = self.layout["stamp"]
+        top = height - length(spec["top"])
+        box = length(spec["height"])
+        size = length(spec["size"])
+        text = self.strings["draft_stamp"]
+        canv.setLineWidth(1.2)
+        canv.rect(self.left, top - box, right - self.left, box, stroke=1, fill=0)
+        # Diagonal hatching either side of the words marks the sheet as a
+        # draft at a glance, in black only; the words sit on clear paper.
+        words = stringWidth(text, self.bold, size) + 8 * size
+        middle = (self.left + right) / 2
+        canv.setLineWidth(0.8)
+        for start, end in ((self.left, middle - words / 2),
+                           (middle + words / 2, right)):
+            x = start
+            while x + box <= end:
+                canv.line(x, top - box, x + box, top)
+                x += 4
+        canv.setFont(self.bold, size)
+        canv.drawCentredString(middle, top - box / 2 - size * 0.35, text)
+
+
+def render(ins: Insert, layouts: Layouts, strings: dict,
+           templates: str = "insert") -> tuple[bytes, int]:
+    """The insert as PDF bytes, and its number of pages."""
+    layout = layouts.get("insert")
+    family = layout["family"]
+    fonts.register(layouts.fonts())
+    page = layout["page"]
+    width, height = (length(v, "page.size") for v in page["size"])
+    left, right = length(page["margin_left"]), length(page["margin_right"])
+    top, bottom = length(page["margin_top"]), length(page["margin_bottom"])
+    frame_width = width - left - right
+    setter = Typesetter(layout, frame_width)
+    story = _story(ins, layouts, strings, setter, templates)
+    out = io.BytesIO()
+    title = f"{strings['insert_pathway']}: {ins.area}"
+    doc = BaseDocTemplate(
+        out, pagesize=(width, height), leftMargin=left, rightMargin=right,
+        topMargin=top, bottomMargin=bottom, title=title,
+        subject=strings["insert_for_caseworkers"], author="", creator="booklet",
+        lang=ins.lang, **fonts.canvas_options(family))
+    doc.addPageTemplates([PageTemplate("page", [Frame(
+        left, bottom, frame_width, height - top - bottom, id="text",
+        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)])])
+    marks = _Marks(ins, layout, strings)
+    doc.build(story, canvasmaker=_paged(marks))
+    return out.getvalue(), marks.pages
+
+
+def _story(ins: Insert, layouts: Layouts, strings: dict, setter: Typesetter,
+           folder: str) -> list[Flowable]:
+    def run(name: str, **context) -> list[tuple[str, dict, str]]:
+        path = f"{folder}/{name}.xml.j2"
+        markup = layouts.template(path).render(s=strings, ins=ins, **context)
+        return blocks(markup, f"layouts/templates/{path}")
+
+    story = setter.flowables(run("pathway"))
+    for section in ins.sections:
+        # Each section starts a page, so a caseworker can print one province.
+        story.append(PageBreak())
+        story.append(_Running(section.title))
+        story.extend(setter.flowables(run("section", section=section)))
+        for i, item in enumerate(section.items):
+            story.append(KeepTogether(setter.flowables(run(
+                "entry", item=item, first=i == 0, draft=ins.draft,
+                care=care_known(item.view)))))
+    return story

@@ -1,0 +1,526 @@
+"""Regional inserts for caseworkers: scope, caseworker fields, page marks,
+grayscale legibility and the edition rules, checked on the produced PDFs."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+
+from booklet.build import build
+from booklet.errors import BookletError
+from booklet.products import inserts
+from booklet.project import open_project
+from booklet.select import select
+from tests import pdfcheck
+from tests.conftest import (
+    CASEWORKER_ONLY,
+    FICTIONAL,
+    LAYOUTS,
+    SECRET_ADDRESS,
+    SECRET_NOTE,
+    TODAY,
+    make_content,
+)
+
+FULL = """\
+id: fict-full
+name: {vi: "Văn phòng Luật Hư Cấu", en: "Fictional Law Office"}
+short_name: {vi: "Luật Hư Cấu", en: "Fictional Law"}
+kind: ngo
+province: "40"
+address:
+  text: {vi: "2 Phố Thử Nghiệm, Vinh", en: "2 Trial Street, Vinh"}
+email: "intake@law.example.org"
+phones:
+  - number: "0238 3000 010"
+    label: {vi: "Tiếp nhận hồ sơ", en: "Case intake"}
+    cost: standard
+  - number: "0238 3000 012"
+    label: {vi: "Đường riêng cho cán bộ", en: "Line for caseworkers"}
+    cost: standard
+    visibility: caseworker
+hours:
+  spans:
+    - {days: [mon, tue, wed, thu, fri], opens: "08:00", closes: "16:30"}
+services:
+  - category: legal
+    description: {vi: "Trợ giúp pháp lý miễn phí", en: "Free legal representation"}
+    fees: {kind: free, note: {vi: "Cho người có thẻ", en: "For card holders"}}
+    eligibility:
+      criteria: [confirmed_victim]
+      notes:
+        vi: "Người được xác định là nạn nhân"
+        en: "Persons identified as victims"
+    documents:
+      - {vi: "Căn cước công dân", en: "Citizen identity card"}
+      - {vi: "Giấy xác nhận nạn nhân", en: "Victim certification letter"}
+languages: [vi, en]
+referral:
+  process:
+    vi: "Gửi mẫu giới thiệu qua thư"
+    en: "Email the referral form to intake"
+  requirements:
+    vi: "Có chữ ký của cán bộ"
+    en: "Form signed by the referring officer"
+  constraints:
+    vi: "Chỉ tiếp nhận người ở Nghệ An"
+    en: "Only clients living in Nghe An"
+  template_url: "https://law.example.org/referral-form.docx"
+  safeguarding:
+    vi: "Không gọi vào số của người bị hại"
+    en: "Never phone the client's own number"
+  contact_person:
+    name: "Trần Thị Hư Cấu"
+    role: {vi: "Điều phối viên", en: "Intake coordinator"}
+    phone: "0238 3000 011"
+    email: "coordinator@law.example.org"
+care_standards: {trauma_informed: "yes", gender_sensitive: "no"}
+consent:
+  print: {given: "yes"}
+  digital: {given: "yes"}
+verification: {status: verified, date: "2026-08-20", method: in_person}
+"""
+
+MIND = """\
+id: fict-mind
+name: {vi: "Nhóm Tâm Lý Ảo", en: "Imaginary Counselling Group"}
+kind: ngo
+province: "42"
+phones:
+  - number: "0239 3000 020"
+    cost: standard
+services:
+  - category: psychological
+    description: {vi: "Tư vấn nhóm", en: "Group counselling"}
+consent:
+  print: {given: "yes"}
+  digital: {given: "yes"}
+verification: {status: desk_research, method: desk}
+"""
+
+JOBS = """\
+id: fict-jobs
+name: {vi: "Sàn Việc Làm Tưởng Tượng", en: "Pretend Job Exchange"}
+kind: government_provincial
+province: "42"
+phones:
+  - number: "0239 3000 030"
+    cost: standard
+services:
+  - category: economic_employment
+    description: {vi: "Giới thiệu việc làm", en: "Job matching"}
+consent:
+  print: {given: "yes"}
+  digital: {given: "yes"}
+verification: {status: verified, date: "2026-10-05", method: phone}
+"""
+
+OUTSIDE = """\
+id: fict-outside
+name: {vi: "Luật sư Ngoài Vùng Hư Cấu", en: "Fictional Out-of-Area Lawyers"}
+kind: ngo
+province: "38"
+phones:
+  - number: "0237 3000 040"
+    cost: standard
+services:
+  - category: legal
+    description: {vi: "Tư vấn pháp lý", en: "Legal advice"}
+consent:
+  print: {given: "yes"}
+  digital: {given: "yes"}
+verification: {status: verified, date: "2026-10-05", method: phone}
+"""
+
+
+def _many(n: int) -> str:
+    return f"""\
+id: fict-many-{n:02d}
+name: {{vi: "Điểm Hỗ Trợ Giả Định số {n:02d}", en: "Placeholder Support Point {n:02d}"}}
+kind: government_communal
+province: "44"
+phones:
+  - number: "0233 3000 {n:03d}"
+    cost: standard
+services:
+  - category: social_welfare
+    description:
+      vi: "Hỗ trợ xã hội cho người trở về, tư vấn và giới thiệu dịch vụ"
+      en: "Social support for returnees, counselling and referral to services"
+    eligibility:
+      criteria: [returned_migrant]
+      notes: {{vi: "Người trở về cư trú tại xã", en: "Returnees living in the commune"}}
+referral:
+  process: {{vi: "Gọi trước khi đưa người đến", en: "Phone before bringing the person"}}
+consent:
+  print: {{given: "yes"}}
+  digital: {{given: "yes"}}
+verification: {{status: verified, date: "2026-07-{n:02d}", method: phone}}
+"""
+
+
+PROVIDERS = {**FICTIONAL, "nghe-an/fict-full.yaml": FULL,
+             "ha-tinh/fict-mind.yaml": MIND, "ha-tinh/fict-jobs.yaml": JOBS,
+             "thanh-hoa/fict-outside.yaml": OUTSIDE,
+             **{f"quang-tri/fict-many-{n:02d}.yaml": _many(n) for n in range(1, 15)}}
+
+# English names of the fixture providers, by id.
+NAMES = {"fict-shelter": "Fictional Dawn House",
+         "fict-noconsent": "Fictional Unconsenting Fund",
+         "fict-clinic": "Mirage Clinic", "fict-national": "Fictional National Line",
+         "fict-full": "Fictional Law Office",
+         "fict-mind": "Imaginary Counselling Group",
+         "fict-jobs": "Pretend Job Exchange",
+         "fict-outside": "Fictional Out-of-Area Lawyers"}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("inserts")
+    content = make_content(root / "content", PROVIDERS)
+    return open_project(content, LAYOUTS, root / "output", TODAY)
+
+
+def made(project, **request) -> dict[str, bytes]:
+    """Every insert a request plans, made from its own selection: key -> PDF."""
+    out = {}
+    for job in inserts.plan(project, request):
+        artifact = inserts.make(project, job, select(project.content, job.edition))
+        assert artifact.artifacts[0].path == f"inserts/{job.key}.pdf"
+        out[job.key] = artifact.artifacts[0].data
+    return out
+
+
+@pytest.fixture(scope="module")
+def filtered(project) -> bytes:
+    pdfs = made(project, province=["42", "40"], category=["psychological", "legal"],
+                lang="en")
+    assert list(pdfs) == ["insert-provinces-40-42-legal-psychological-en"]
+    return next(iter(pdfs.values()))
+
+
+@pytest.fixture(scope="module")
+def region(project) -> dict[str, bytes]:
+    return made(project, region="north-central-coast")
+
+
+@pytest.fixture(scope="module")
+def shown(project) -> bytes:
+    return made(project, province=["40"], lang="en",
+                show_confidential=True)["insert-provinces-40-en"]
+
+
+# Scope: which providers an insert holds.
+
+def test_filtered_insert_holds_exactly_the_matching_providers(filtered):
+    text = pdfcheck.text(filtered)
+    wanted = {"fict-noconsent", "fict-full", "fict-clinic", "fict-mind",
+              "fict-national"}
+    for pid, name in NAMES.items():
+        assert (name in text) == (pid in wanted), name
+    assert "Placeholder Support Point" not in text
+
+
+def test_filtered_insert_says_which_services_it_lists(filtered):
+    first = pdfcheck.text_pages(filtered)[0]
+    assert ("This insert lists only: Psychological support and mental health, "
+            "Legal advice and legal aid.") in first.replace("\r\n", " ").replace(
+                "\n", " ")
+    # The pathway table names the services by need, with their phones.
+    assert "Fictional Law (Nghe An) – 0238 3000 010" in first
+    assert "Imaginary Counselling Group (Ha Tinh) – 0239 3000 020" in first
+    assert "Fictional National Line (national) – 1800 0000" in first
+    assert "Accommodation and shelter" not in first
+
+
+def test_national_entries_have_a_section_of_their_own(filtered):
+    pages = pdfcheck.text_pages(filtered)
+    assert pages[1].startswith("National services")
+    assert "Fictional National Line" in pages[1]
+    assert pdfcheck.outline_titles(filtered)[:2] == ["Referral pathway",
+                                                   "National services"]
+
+
+def test_default_plan_is_one_insert_per_region_with_entries_in_each_language(
+        project):
+    keys = [job.key for job in inserts.plan(project, {})]
+    assert keys == ["insert-north-central-coast-vi", "insert-north-central-coast-en"]
+
+
+def test_unknown_codes_are_refused_with_the_accepted_ones(project):
+    with pytest.raises(BookletError) as region_error:
+        inserts.plan(project, {"region": "atlantis"})
+    assert str(region_error.value) == (
+        "inserts: unknown region 'atlantis' (content/regions.yaml); use one of: "
+        "red-river-delta, northern-midlands-mountains, north-central-coast, "
+        "central-highlands, southeast, mekong-delta")
+    with pytest.raises(BookletError) as province_error:
+        inserts.plan(project, {"province": ["40", "99"]})
+    assert str(province_error.value).startswith(
+        "inserts: unknown province code '99' (content/provinces.yaml); use one "
+        "of: 01, 04, 08,")
+    with pytest.raises(BookletError) as category_error:
+        inserts.plan(project, {"category": ["legal", "astrology"]})
+    assert str(category_error.value).startswith(
+        "inserts: unknown category 'astrology' (content/categories.yaml); use one "
+        "of: hotline_information, accommodation,")
+    with pytest.raises(BookletError, match="unknown language 'fr'"):
+        inserts.plan(project, {"lang": "fr"})
+
+
+# Caseworker fields.
+
+def test_every_caseworker_field_in_the_content_appears(filtered):
+    text = pdfcheck.squash(pdfcheck.text(filtered))
+    for value in (
+            "Email the referral form to intake",          # referral process
+            "Form signed by the referring officer",        # requirements
+            "Only clients living in Nghe An",              # constraints
+            "https://law.example.org/referral-form.docx",  # template link
+            "Never phone the client's own number",         # safeguarding
+            "Trần Thị Hư Cấu", "Intake coordinator", "0238 3000 011",
+            "coordinator@law.example.org",                 # contact person
+            "Confirmed victim", "Persons identified as victims",  # eligibility
+            "Citizen identity card", "Victim certification letter",  # documents
+            "For card holders",                            # fee note
+            "Trauma-informed: yes", "Gender-sensitive: no",  # care standards
+            "Verified on 20 August 2026 (in person)",      # verification
+            "Vietnamese, English",                         # languages
+            "Mon–Fri 08:00–16:30", "intake@law.example.org",
+            "0238 3000 010", "Case intake"):
+        assert pdfcheck.squash(value) in text, value
+    assert "https://law.example.org/referral-form.docx" in pdfcheck.links(filtered)
+
+
+def test_unverified_entry_says_so(filtered):
+    text = pdfcheck.text(filtered).replace("\r\n", "\n")
+    assert "Not yet verified – from public sources" in text
+    assert "Imaginary Counselling Group\nNon-governmental organisation · Ha Tinh" \
+        " · Nhóm Tâm Lý Ảo\nNot yet verified\n" in text
+
+
+def test_a_phone_not_for_the_public_is_marked(filtered):
+    text = pdfcheck.text(filtered)
+    assert ("0238 3000 012 – Line for caseworkers · Standard rate · "
+            "not for the public") in text
+
+
+# Page marks.
+
+def test_footer_on_every_page_with_page_x_of_y(region):
+    for key, pdf in region.items():
+        pages = pdfcheck.text_pages(pdf)
+        count = pdfcheck.page_count(pdf)
+        assert len(pages) == count >= 6, key
+        en = key.endswith("-en")
+        for number, text in enumerate(pages, start=1):
+            mark = (f"Page {number} of {count}" if en
+                    else f"Trang {number}/{count}")
+            assert text.count(mark) == 1, (key, number)
+            assert ("For caseworkers" if en
+                    else "Dành cho cán bộ quản lý trường hợp") in text
+            assert ("North Central and Central Coast" if en
+                    else "Bắc Trung Bộ và Duyên hải miền Trung") in text
+            assert ("Edition 1 December 2026" if en else "Ấn bản 01/12/2026") in text
+            assert ("Verified 1 July 2026–1 November 2026" if en
+                    else "Xác minh 01/07/2026–01/11/2026") in text
+
+
+def test_a_long_province_runs_over_pages(region):
+    pages = pdfcheck.text_pages(region["insert-north-central-coast-en"])
+    holding = [i for i, t in enumerate(pages) if "Commune government · Quang Tri" in t]
+    assert len(holding) >= 2
+    assert "For caseworkers · North Central and Central Coast\n" in (
+        pages[0].replace("\r\n", "\n"))
+    for i in holding:
+        # The footer names the province on the pages it runs on to.
+        assert "North Central and Central Coast · Quang Tri" in pages[i]
+    assert "Placeholder Support Point 14" in pages[holding[-1]]
+
+
+def test_footer_counts_unverified_entries(filtered):
+    for text in pdfcheck.text_pages(filtered):
+        assert ("Verified 20 August 2026–1 November 2026 (1 not yet verified)"
+                in text)
+
+
+def test_draft_stamps_every_page_and_marks_missing_consent(filtered):
+    pages = pdfcheck.text_pages(filtered)
+    assert all("DRAFT – not for distribution" in text for text in pages)
+    assert "Consent to publish not yet confirmed" in pdfcheck.text(filtered)
+
+
+def test_final_has_no_stamp(project):
+    pdf = made(project, province=["40"], lang="en", final=True)[
+        "insert-provinces-40-en"]
+    text = pdfcheck.text(pdf)
+    assert "DRAFT" not in text
+    assert "Consent to publish not yet confirmed" not in text
+    assert "Fictional Law Office" in text
+
+
+def test_final_skip_unverified_leaves_out_unverified_entries(project):
+    request = {"province": ["42"], "category": ["psychological"], "lang": "en",
+               "final": True, "skip_unverified": True}
+    (job,) = inserts.plan(project, request)
+    selection = select(project.content, job.edition)
+    result = inserts.make(project, job, selection)
+    text = pdfcheck.text(result.artifacts[0].data)
+    assert "Mirage Clinic" in text
+    assert "Imaginary Counselling Group" not in text
+    assert result.warnings == []
+    assert ("fict-mind", "excluded") in [(d.provider, d.action)
+                                         for d in selection.decisions]
+
+
+def test_an_insert_with_nothing_to_show_says_so(project):
+    request = {"province": ["01"], "category": ["accommodation"], "lang": "en"}
+    (job,) = inserts.plan(project, request)
+    result = inserts.make(project, job, select(project.content, job.edition))
+    assert result.warnings == [
+        "insert-provinces-01-accommodation-en: no provider in Ha Noi matches "
+        "this insert or may be shown in this edition; it holds the first page "
+        "only"]
+    assert "No services are recorded here yet." in pdfcheck.text(
+        result.artifacts[0].data)
+
+
+def test_vietnamese_insert_keeps_its_letters(region):
+    text = pdfcheck.text(region["insert-north-central-coast-vi"])
+    for value in ("Lộ trình giới thiệu", "Ngôi nhà Bình Minh Hư Cấu",
+                  "Văn phòng Luật Hư Cấu", "Gọi 111 trước", "Lưu ý an toàn",
+                  "Đã xác minh ngày 20/08/2026 (gặp trực tiếp)"):
+        assert value in text, value
+
+
+# Edition rules: confidential addresses, internal notes.
+
+def test_confidential_address_withheld_by_default(region, filtered):
+    for pdf in [*region.values(), filtered]:
+        everything = pdfcheck.everything_a_reader_gets(pdf, dpi=100)
+        assert SECRET_ADDRESS not in everything
+        assert SECRET_NOTE not in everything
+    text = pdfcheck.text(region["insert-north-central-coast-en"])
+    assert "Address not published – contact through the 111 hotline" in text
+
+
+def test_confidential_address_shown_with_its_marking_when_asked(shown):
+    pages = pdfcheck.text_pages(shown)
+    page = next(t for t in pages if SECRET_ADDRESS in t)
+    marking = "CONFIDENTIAL – do not share this address"
+    assert page.index(marking) < page.index(SECRET_ADDRESS)
+    # The entry is flagged under its name too, before any of its fields.
+    assert "Fictional Dawn House\r\nNon-governmental organisation · Nghe An · " \
+        "Ngôi nhà Bình Minh Hư Cấu\r\nCONFIDENTIAL\r\n" in page
+    assert SECRET_NOTE not in pdfcheck.everything_a_reader_gets(shown, dpi=100)
+    assert CASEWORKER_ONLY in pdfcheck.text(shown)
+
+
+# The printed page.
+
+def _all(region, filtered, shown):
+    return [*region.values(), filtered, shown]
+
+
+def test_pdfs_are_sound_and_embed_their_fonts(region, filtered, shown):
+    for pdf in _all(region, filtered, shown):
+        assert pdfcheck.structural_check(pdf) == []
+        assert pdfcheck.standard14_fonts(pdf) == []
+        assert all(f.subset and f.to_unicode for f in pdfcheck.fonts(pdf))
+
+
+def test_pages_are_a4_portrait_without_bleed(shown):
+    doc = pdfium.PdfDocument(shown)
+    for page in doc:
+        assert page.get_size() == pytest.approx((595.28, 841.89), abs=0.05)
+        assert page.get_mediabox() == page.get_trimbox()
+
+
+def test_nothing_prints_within_12mm_of_the_edge(region, shown):
+    """Office printers cannot print to the edge: every mark keeps 12 mm clear."""
+    dpi = 100
+    edge = math.ceil(12 * dpi / 25.4)
+    for pdf in (region["insert-north-central-coast-vi"], shown):
+        for i in range(pdfcheck.page_count(pdf)):
+            image = pdfcheck.render(pdf, i, dpi, grayscale=True)
+            inside = np.ones(image.shape, bool)
+            inside[edge:-edge, edge:-edge] = False
+            assert image[inside].min() >= 250, i
+
+
+def _contrast_failures(pdf: bytes, page: int, dpi: float = 200) -> list[str]:
+    """Characters whose rendered box lacks dark ink or light paper.
+
+    A character drawn in dark ink on light paper (or light on dark) has both a
+    pixel darker than 80 and one lighter than 200 in its box on a grayscale
+    render; light-grey text or text on a mid-grey tint fails one of them.
+    """
+    image = pdfcheck.render(pdf, page, dpi, grayscale=True)
+    scale = dpi / 72
+    height = image.shape[0]
+    doc = pdfium.PdfDocument(pdf)
+    textpage = doc[page].get_textpage()
+    failures = []
+    for i in range(textpage.count_chars()):
+        char = textpage.get_text_range(i, 1)
+        if not char.isalnum():
+            continue
+        left, bottom, right, top = textpage.get_charbox(i)
+        box = image[max(0, int(height - top * scale) - 1):
+                    math.ceil(height - bottom * scale) + 1,
+                    max(0, int(left * scale) - 1):math.ceil(right * scale) + 1]
+        if box.size == 0 or box.min() >= 80 or box.max() <= 200:
+            failures.append(f"{char!r} at {left:.0f},{bottom:.0f}")
+    doc.close()
+    return failures
+
+
+def test_text_keeps_its_contrast_in_grayscale(region, shown):
+    pdf = region["insert-north-central-coast-en"]
+    pages = range(pdfcheck.page_count(pdf))
+    for i in pages:
+        assert _contrast_failures(pdf, i) == [], i
+    for i in range(pdfcheck.page_count(shown)):
+        assert _contrast_failures(shown, i) == [], i
+
+
+def test_same_content_gives_the_same_bytes(project, filtered):
+    again = made(project, province=["40", "42"], category=["legal", "psychological"],
+                 lang="en")
+    assert again["insert-provinces-40-42-legal-psychological-en"] == filtered
+
+
+# Bundled content, through the build runner.
+
+def test_inserts_build_for_every_region_of_the_bundled_content(bundled):
+    result = build(bundled, ["inserts"])
+    assert result.failures == []
+    content = bundled.content
+    expected = [r.code for r in content.regions
+                if any(not p.is_national and any(p.covers(c) for c in r.provinces)
+                       for p in content.providers)]
+    assert expected
+    files = sorted(result.written)
+    assert files == sorted(f"inserts/insert-{code}-{lang}.pdf"
+                           for code in expected for lang in ("vi", "en"))
+    for name in files:
+        pdf = (bundled.output_dir / name).read_bytes()
+        count = pdfcheck.page_count(pdf)
+        assert count >= 2
+        assert pdfcheck.structural_check(pdf) == []
+        assert pdfcheck.standard14_fonts(pdf) == []
+        pages = pdfcheck.text_pages(pdf)
+        # The first page holds the pathway: 111 first, then the services by
+        # need (the table starts on page 1 even when it runs on).
+        strings = bundled.layouts.strings("en" if name.endswith("-en.pdf") else "vi")
+        for label in (strings["insert_step_first"].format(number="111"),
+                      strings["insert_step_check"], strings["insert_step_need"],
+                      strings["insert_services"]):
+            assert label in pages[0], (name, label)
+        for number, text in enumerate(pages, start=1):
+            mark = (f"Page {number} of {count}" if name.endswith("-en.pdf")
+                    else f"Trang {number}/{count}")
+            assert mark in text, (name, number)
