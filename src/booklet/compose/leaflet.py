@@ -1,0 +1,218 @@
+"""What one pocket leaflet says: cover, hotlines and providers as plain words.
+
+A leaflet is composed in one or two languages; with two (vi+en) every text is
+a Words pair whose second half is printed smaller beneath the first.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from booklet.compose.entry import EntryView, view
+from booklet.compose.text import format_date, format_hours, pick, sort_key, tel_uri
+from booklet.compose.vcard import Contact, payload
+from booklet.errors import LayoutError
+from booklet.model import Content, Text
+from booklet.select import Entry, Selection
+
+log = logging.getLogger(__name__)
+
+LANGS = {"vi+en": ("vi", "en"), "vi": ("vi",), "en": ("en",)}
+
+
+@dataclass(frozen=True)
+class Words:
+    """A text in the leaflet's language, and the same in the second language
+    when the leaflet has one and it says something different."""
+
+    main: str
+    second: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.main)
+
+
+@dataclass
+class PhoneItem:
+    number: str
+    tel: str
+    label: Words
+    cost: Words
+    cost_code: str
+
+
+@dataclass
+class ProviderItem:
+    id: str
+    name: Words
+    place: Words  # the province, on leaflets for an area
+    categories: list[tuple[str, Words]]  # icon, a few words
+    phones: list[PhoneItem]
+    hours: Words
+    website: str
+    how_to_reach: Words | None  # only for providers with no phone or website
+    payload: bytes | None
+    marks: str = ""  # draft only: consent and verification state
+
+    @property
+    def undialable(self) -> list[str]:
+        """Numbers printed as written but kept out of QR codes and links."""
+        return [ph.number for ph in self.phones if not ph.tel]
+
+
+@dataclass
+class HotlineItem:
+    number: str
+    tel: str
+    name: Words
+    cost: Words
+    cost_code: str
+    hours: Words
+
+
+@dataclass
+class Leaflet:
+    lang: str
+    place: Words
+    provinces: tuple[str, ...]
+    cover: Words
+    tagline: Words
+    hotlines: list[HotlineItem]
+    local: list[ProviderItem]
+    national: list[ProviderItem]
+    words: dict[str, Words]
+    edition: Words
+    draft_stamp: str | None
+
+
+def langs(lang: str) -> tuple[str, ...]:
+    if lang not in LANGS:
+        raise LayoutError(
+            f"leaflet language '{lang}' is not known; use one of: "
+            + ", ".join(LANGS))
+    return LANGS[lang]
+
+
+def _pair(values: list[str]) -> Words:
+    main = values[0]
+    second = values[1] if len(values) > 1 and values[1] != main else ""
+    return Words(main, second)
+
+
+def compose(selection: Selection, layouts, layout: dict, provinces: tuple[str, ...],
+            place: Text, lang: str, qr_discreet: bool = False) -> Leaflet:
+    """The leaflet for `provinces` (one, or the provinces of an area) from
+    the entries `selection` allows."""
+    content = selection.content
+    order = langs(lang)
+    strings = {code: layouts.strings(code) for code in order}
+    own = layout.get("words", {})
+
+    def text(t: Text | None) -> Words:
+        return _pair([pick(t, code)[0] for code in order]) if t else Words("")
+
+    def label(key: str, **values) -> Words:
+        return _pair([own[code][key].format(**values) for code in order])
+
+    def string(key: str, *path: str) -> Words:
+        out = []
+        for code in order:
+            value = strings[code][key]
+            for step in path:
+                value = value[step]
+            out.append(value)
+        return _pair(out)
+
+    place_words = text(place)
+    local_entries: list[Entry] = []
+    for entry in selection.entries:
+        p = entry.provider
+        if not p.is_national and any(p.covers(c) for c in provinces):
+            local_entries.append(entry)
+    national_entries = selection.entries_for(None)
+    qr = layout.get("qr", {})
+    kind = qr.get("payload", "vcard")
+    discreet = bool(qr.get("discreet")) or qr_discreet
+    base = content.document.settings.qr_base_url
+    cats = int(layout.get("blocks", {}).get("max_categories", 4))
+    items = {}
+    for entry in local_entries + national_entries:
+        views = [view(entry, content, strings[code], code) for code in order]
+        items[entry.provider.id] = _item(
+            entry, views, content, strings, order, kind if qr.get("show", True)
+            else None, discreet, base, cats, selection.edition.draft,
+            own[order[0]], show_place=len(provinces) > 1)
+    key = order[0]
+
+    def ordered(entries: list[Entry]) -> list[ProviderItem]:
+        chosen = [items[e.provider.id] for e in entries]
+        return sorted(chosen, key=lambda i: (sort_key(i.place.main, key),
+                                             sort_key(i.name.main, key)))
+
+    doc = content.document
+    hotlines = [HotlineItem(
+        number=h.number, tel=tel_uri(h.number), name=text(h.name),
+        cost=string("cost", h.cost.value), cost_code=h.cost.value,
+        hours=_pair([format_hours(h.hours, strings[c], c) for c in order]))
+        for h in doc.hotlines]
+    date = doc.settings.edition_date
+    return Leaflet(
+        lang=lang, place=place_words, provinces=provinces,
+        cover=text(doc.leaflet_cover), tagline=text(doc.leaflet_tagline),
+        hotlines=hotlines, local=ordered(local_entries),
+        national=ordered(national_entries),
+        words={"local": _pair([own[c]["local"].format(place=pick(place, c)[0])
+                               for c in order]),
+               **{k: label(k) for k in own.get(order[0], {})
+                  if k not in ("local", "edition", "page")}},
+        edition=_pair([own[c]["edition"].format(date=format_date(date, strings[c]))
+                       for c in order]),
+        draft_stamp=strings[order[0]]["draft_stamp"]
+        if selection.edition.draft else None)
+
+
+def _item(entry: Entry, views: list[EntryView], content: Content, strings: dict,
+          order: tuple[str, ...], kind: str | None, discreet: bool,
+          base: str | None, max_categories: int, draft: bool, own: dict,
+          show_place: bool) -> ProviderItem:
+    first = views[0]
+    categories = []
+    for i, service in enumerate(first.services):
+        if any(service.icon == icon and service.category_short == w.main
+               for icon, w in categories):
+            continue
+        categories.append((service.icon, _pair(
+            [v.services[i].category_short for v in views])))
+    categories = categories[:max_categories]
+    phones = [PhoneItem(
+        number=ph.number, tel=ph.tel,
+        label=_pair([v.phones[i].label.text for v in views]),
+        cost=_pair([v.phones[i].cost for v in views]), cost_code=ph.cost_code)
+        for i, ph in enumerate(first.phones)]
+    hours = _pair([v.hours or (v.phones[0].hours if v.phones else "")
+                   for v in views])
+    reach = None
+    if not first.phones and not first.website:
+        # Nowhere to call or visit: tell the reader how to get in touch.
+        reach = _pair([v.how_to_reach.text or strings[code]["how_to_reach_default"]
+                       for v, code in zip(views, order, strict=True)])
+    contact = Contact(
+        id=first.id, name=first.short_name.text,
+        discreet_name=first.discreet_name.text,
+        phones=tuple(ph.number for ph in first.phones),
+        address=first.address.text if not entry.address_withheld else "",
+        website=first.website, hours=hours.main)
+    data = payload(kind, contact, discreet, base) if kind else None
+    marks = ""
+    if draft:
+        marks = " · ".join(x for x in (
+            own["unconfirmed"] if first.consent_pending else "",
+            "" if first.verified else own["unverified"]) if x)
+    province = content.province(entry.provider.province or "")
+    place = _pair([pick(province.short_name, c)[0] for c in order]) if (
+        show_place and province) else Words("")
+    return ProviderItem(
+        id=first.id, name=_pair([v.short_name.text for v in views]),
+        place=place, categories=categories, phones=phones, hours=hours,
+        website=first.website, how_to_reach=reach, payload=data, marks=marks)

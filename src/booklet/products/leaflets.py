@@ -1,0 +1,130 @@
+"""Pocket leaflets: one per province (or area), printed and for phones."""
+
+from __future__ import annotations
+
+import logging
+
+from booklet.compose.leaflet import LANGS, compose
+from booklet.errors import EditionError
+from booklet.finish.output import Artifact
+from booklet.model import Content, Text
+from booklet.products import Job, Made, edition_from
+from booklet.render.leaflet import render
+from booklet.select import Selection
+
+log = logging.getLogger(__name__)
+
+LAYOUTS = {"trifold": "leaflet-trifold", "a6": "leaflet-a6"}
+PHONE = "leaflet-phone"
+DEFAULT_LANG = "vi+en"
+
+
+def provinces_with_providers(content: Content) -> list[str]:
+    """Codes of provinces that some non-national provider covers, in the
+    order of provinces.yaml."""
+    covered: set[str] = set()
+    for p in content.providers:
+        if p.is_national:
+            continue
+        covered.add(p.province)
+        if isinstance(p.coverage, list):
+            covered.update(p.coverage)
+    return [pr.code for pr in content.provinces if pr.code in covered]
+
+
+def _targets(content: Content, request: dict) -> list[tuple[str, tuple[str, ...]]]:
+    """(name part of the key, province codes) for every leaflet asked for."""
+    known = {p.code for p in content.provinces}
+    if request.get("area"):
+        code = request["area"]
+        area = next((a for a in content.areas if a.code == code), None)
+        if area is None:
+            raise EditionError(
+                f"no area '{code}' in content/regions.yaml; accepted: "
+                + (", ".join(a.code for a in content.areas) or "(none defined)"))
+        return [(f"area-{area.code}", tuple(area.provinces))]
+    codes = provinces_with_providers(content)
+    if request.get("region"):
+        region = next((r for r in content.regions if r.code == request["region"]),
+                      None)
+        if region is None:
+            raise EditionError(
+                f"no region '{request['region']}' in content/regions.yaml; "
+                "accepted: " + ", ".join(r.code for r in content.regions))
+        codes = [c for c in codes if c in region.provinces]
+    if request.get("province"):
+        unknown = [c for c in request["province"] if c not in known]
+        if unknown:
+            raise EditionError(
+                f"unknown province code(s) {', '.join(unknown)}; accepted: the "
+                "codes in content/provinces.yaml, of which these have providers: "
+                + ", ".join(codes))
+        codes = list(dict.fromkeys(request["province"]))
+    return [(f"{c}-{content.province(c).slug}", (c,)) for c in codes]
+
+
+def plan(project, request: dict) -> list[Job]:
+    """Two jobs per leaflet: the printed layout and the phone variant, which
+    follow print and digital consent respectively."""
+    content = project.content
+    lang = request.get("lang") or DEFAULT_LANG
+    if lang not in LANGS:
+        raise EditionError(
+            f"leaflets come in {', '.join(LANGS)}; '{lang}' is not one of them")
+    layout = request.get("layout") or "trifold"
+    if layout not in LAYOUTS:
+        raise EditionError(
+            f"no leaflet layout '{layout}'; accepted: {', '.join(LAYOUTS)}")
+    categories = tuple(request["category"]) if request.get("category") else None
+    jobs = []
+    for name, codes in _targets(content, request):
+        base = f"leaflet-{name}-{lang}" + ("" if layout == "trifold" else f"-{layout}")
+        for medium, layout_name, suffix in (("print", LAYOUTS[layout], ""),
+                                            ("screen", PHONE, "-phone")):
+            path = f"leaflets/{base}{suffix}.pdf"
+            params = (("provinces", codes), ("lang", lang),
+                      ("layout", layout_name), ("place", name),
+                      ("discreet", bool(request.get("discreet"))))
+            jobs.append(Job(
+                product="leaflets", key=f"{base}-{medium}",
+                edition=edition_from(request, "public", medium, provinces=codes,
+                                     categories=categories),
+                params=params, outputs=(path,)))
+    return jobs
+
+
+def _place(content: Content, name: str, codes: tuple[str, ...]) -> Text:
+    if name.startswith("area-"):
+        return next(a.name for a in content.areas if a.code == name[5:])
+    return content.province(codes[0]).short_name
+
+
+def make(project, job: Job, selection: Selection) -> Made:
+    content = selection.content
+    layouts = project.layouts
+    codes = job.param("provinces")
+    name = job.param("place")
+    layout_name = job.param("layout")
+    layout = layouts.get(layout_name)
+    place = _place(content, name, codes)
+    leaflet = compose(selection, layouts, layout, codes, place, job.param("lang"),
+                      qr_discreet=job.param("discreet"))
+    where = f"leaflet {name} ({layout_name})"
+    title = f"{leaflet.cover.main} – {leaflet.place.main}"
+    rendered = render(leaflet, layout, layouts, where, title, layout_name)
+    warnings = []
+    if not leaflet.local:
+        warnings.append(f"{where}: no provider in {leaflet.place.main} is in this "
+                        "edition; the leaflet lists national services only")
+    for item in leaflet.local + leaflet.national:
+        if item.undialable:
+            warnings.append(
+                f"{where}: provider '{item.id}': {', '.join(item.undialable)} "
+                "cannot be dialled safely (invalid or pre-2017 style), so it is "
+                "printed as written but left out of QR codes and links; correct "
+                "it in the provider file")
+    if rendered.scale < 1:
+        warnings.append(f"{where}: type reduced to {round(rendered.scale * 100)}% "
+                        "to fit the panels")
+    log.info("%s: %d page(s)", where, rendered.pages)
+    return Made([Artifact(job.outputs[0], rendered.pdf, rendered.pages)], warnings)

@@ -1,0 +1,1002 @@
+"""Draw a composed leaflet onto folded panels: tri-fold, A6 booklet or phone pages.
+
+Geometry comes from the layout yaml: `kind: panels` (sides of one sheet cut
+into panels by folds), `kind: booklet` (A6 pages imposed two to a folded A5
+sheet) or `kind: pages` (one panel a page, as many pages as needed). Providers
+flow through the panels named in `flow`; nothing is ever clipped: type shrinks
+down to `fit.min_scale` and then the build fails with FitError.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import getAscent, stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
+
+from booklet.compose.leaflet import HotlineItem, Leaflet, ProviderItem, Words
+from booklet.compose.vcard import web_address
+from booklet.errors import FitError, LayoutError, QRError
+from booklet.layouts import length
+from booklet.render import qr
+from booklet.render.fonts import canvas_options, face_name, register
+
+log = logging.getLogger(__name__)
+MM = 72 / 25.4
+
+# A piece of a panel: its height, and how to paint it with its top-left
+# corner at (x, top).
+Paint = Callable[[Canvas, float, float], None]
+
+
+@dataclass
+class Piece:
+    height: float
+    paint: Paint
+    width: float = 0.0
+
+
+@dataclass
+class Panel:
+    name: str
+    role: str
+    page: int
+    x: float
+    y: float
+    width: float
+    height: float
+    left: float  # margins, points
+    right: float
+    top: float
+    bottom: float
+    contents: list[Piece] = field(default_factory=list)
+
+    @property
+    def inner_width(self) -> float:
+        return self.width - self.left - self.right
+
+    @property
+    def inner_height(self) -> float:
+        return self.height - self.top - self.bottom
+
+
+@dataclass
+class Sheet:
+    """The pages of one leaflet, each a list of panels, all the same size."""
+
+    width: float
+    height: float
+    pages: list[list[Panel]]
+
+    def panels(self) -> list[Panel]:
+        return [p for page in self.pages for p in page]
+
+    def panel(self, name: str) -> Panel:
+        return next(p for p in self.panels() if p.name == name)
+
+
+# Geometry ------------------------------------------------------------------
+
+def _margins(layout: dict) -> dict[str, float]:
+    m = layout["margins"]
+    return {k: length(m[k], f"margins.{k}") for k in ("trim", "fold", "top",
+                                                        "bottom")}
+
+
+def panel_sheet(layout: dict) -> Sheet:
+    """Panels of a sheet folded into columns (`kind: panels`)."""
+    m = _margins(layout)
+    width = length(layout["sheet"]["width"])
+    height = length(layout["sheet"]["height"])
+    pages = []
+    for index, side in enumerate(layout["sides"]):
+        x, panels = 0.0, []
+        specs = side["panels"]
+        for i, spec in enumerate(specs):
+            w = length(spec["width"], f"sides.{side['name']}.{spec['name']}.width")
+            panels.append(Panel(
+                spec["name"], spec["role"], index, x, 0.0, w, height,
+                m["trim"] if i == 0 else m["fold"],
+                m["trim"] if i == len(specs) - 1 else m["fold"],
+                m["top"], m["bottom"]))
+            x += w
+        if abs(x - width) > 0.5:
+            raise LayoutError(
+                f"layout side '{side['name']}': panels add up to "
+                f"{x / MM:.1f} mm but the sheet is {width / MM:.1f} mm wide")
+        pages.append(panels)
+    return Sheet(width, height, pages)
+
+
+def booklet_sheet(layout: dict, sheets: int) -> Sheet:
+    """A6 pages imposed on folded, nested sheets (`kind: booklet`).
+
+    Reading page k of n sits, for sheet s counted from the outside, on the
+    outside as [n - 2s | 2s + 1] and on the inside as [2s + 2 | n - 2s - 1],
+    the usual imposition for a saddle-stitched booklet.
+    """
+    m = _margins(layout)
+    pw = length(layout["page"]["width"])
+    ph = length(layout["page"]["height"])
+    n = 4 * sheets
+    pages = []
+    for s in range(sheets):
+        for left, right in ((n - 2 * s, 2 * s + 1), (2 * s + 2, n - 2 * s - 1)):
+            pages.append([
+                Panel(f"page {left}", _booklet_role(left, n), len(pages), 0.0, 0.0,
+                      pw, ph, m["trim"], m["fold"], m["top"], m["bottom"]),
+                Panel(f"page {right}", _booklet_role(right, n), len(pages), pw,
+                      0.0, pw, ph, m["fold"], m["trim"], m["top"], m["bottom"])])
+    return Sheet(2 * pw, ph, pages)
+
+
+def _booklet_role(page: int, pages: int) -> str:
+    return {1: "cover", 2: "hotlines", pages: "back"}.get(page, "providers")
+
+
+def booklet_flow(sheet: Sheet) -> list[str]:
+    named = sorted(sheet.panels(), key=lambda p: int(p.name.split()[1]))
+    return [p.name for p in named if p.role in ("providers", "back")]
+
+
+def page_panel(layout: dict, name: str, role: str, index: int) -> Panel:
+    m = _margins(layout)
+    return Panel(name, role, index, 0.0, 0.0, length(layout["page"]["width"]),
+                 length(layout["page"]["height"]), m["trim"], m["trim"],
+                 m["top"], m["bottom"])
+
+
+# Type ------------------------------------------------------------------------
+
+class Styles:
+    """Paragraph styles of one layout at one type scale."""
+
+    def __init__(self, layout: dict, scale: float):
+        self.layout = layout
+        self.scale = scale
+        self.family = layout.get("family", "sans")
+        t = layout["type"]
+        self.leading = float(t.get("leading", 1.2))
+        self.second = float(t.get("secondary", 0.82))
+        self.colours = {k: HexColor(v) for k, v in layout["colours"].items()}
+        self.hex = dict(layout["colours"])
+        self.sizes = {k: float(v) * scale for k, v in t.items()
+                      if k not in ("leading", "secondary")}
+
+    def style(self, size: str, colour: str = "ink", bold: bool = False,
+              align: int = 0, factor: float = 1.0) -> ParagraphStyle:
+        points = self.sizes[size] * factor
+        return ParagraphStyle(
+            f"{size}-{colour}-{bold}-{align}-{factor}",
+            fontName=face_name(self.family, "bold" if bold else "regular"),
+            fontSize=points, leading=points * self.leading,
+            textColor=self.colours[colour], alignment=align)
+
+    def face(self, bold: bool = False) -> str:
+        return face_name(self.family, "bold" if bold else "regular")
+
+
+def para(markup: str, style: ParagraphStyle, width: float) -> Piece:
+    p = Paragraph(markup, style)
+    w, h = p.wrap(width, 1e6)
+
+    def paint(c: Canvas, x: float, top: float) -> None:
+        p.drawOn(c, x, top - h)
+    return Piece(h, paint, max(p.getActualLineWidths0() or [w]))
+
+
+def stack(pieces: list[Piece], gap: float = 0.0) -> Piece:
+    pieces = [p for p in pieces if p is not None]
+    height = sum(p.height for p in pieces) + gap * max(len(pieces) - 1, 0)
+
+    def paint(c: Canvas, x: float, top: float) -> None:
+        for piece in pieces:
+            piece.paint(c, x, top)
+            top -= piece.height + gap
+    return Piece(height, paint, max((p.width for p in pieces), default=0.0))
+
+
+def spacer(height: float) -> Piece:
+    return Piece(height, lambda c, x, top: None)
+
+
+# Icons: plain vector shapes in a square of side s with its lower left at
+# (x, y); read without words by people who cannot read them. ---------------
+
+def icon(c: Canvas, name: str, x: float, y: float, s: float, colour) -> None:
+    c.saveState()
+    c.setFillColor(colour)
+    c.setStrokeColor(colour)
+    c.setLineWidth(s * 0.09)
+    c.setLineJoin(1)
+    c.setLineCap(1)
+    draw = _ICONS.get(name, _info)
+    draw(c, x, y, s)
+    c.restoreState()
+
+
+def _home(c, x, y, s):
+    p = c.beginPath()
+    p.moveTo(x + s * 0.5, y + s * 0.95)
+    p.lineTo(x + s * 0.98, y + s * 0.52)
+    p.lineTo(x + s * 0.84, y + s * 0.52)
+    p.lineTo(x + s * 0.84, y + s * 0.05)
+    p.lineTo(x + s * 0.6, y + s * 0.05)
+    p.lineTo(x + s * 0.6, y + s * 0.32)
+    p.lineTo(x + s * 0.4, y + s * 0.32)
+    p.lineTo(x + s * 0.4, y + s * 0.05)
+    p.lineTo(x + s * 0.16, y + s * 0.05)
+    p.lineTo(x + s * 0.16, y + s * 0.52)
+    p.lineTo(x + s * 0.02, y + s * 0.52)
+    p.close()
+    c.drawPath(p, stroke=0, fill=1)
+
+
+def _medical(c, x, y, s):
+    a, b = s * 0.34, s * 0.66
+    c.rect(x + a, y + s * 0.04, b - a, s * 0.92, stroke=0, fill=1)
+    c.rect(x + s * 0.04, y + a, s * 0.92, b - a, stroke=0, fill=1)
+
+
+def _mind(c, x, y, s):
+    # A heart: care for how someone feels.
+    p = c.beginPath()
+    p.moveTo(x + s * 0.5, y + s * 0.06)
+    p.curveTo(x + s * 0.1, y + s * 0.38, x - s * 0.02, y + s * 0.62,
+              x + s * 0.14, y + s * 0.84)
+    p.curveTo(x + s * 0.3, y + s * 1.0, x + s * 0.46, y + s * 0.9,
+              x + s * 0.5, y + s * 0.72)
+    p.curveTo(x + s * 0.54, y + s * 0.9, x + s * 0.7, y + s * 1.0,
+              x + s * 0.86, y + s * 0.84)
+    p.curveTo(x + s * 1.02, y + s * 0.62, x + s * 0.9, y + s * 0.38,
+              x + s * 0.5, y + s * 0.06)
+    p.close()
+    c.drawPath(p, stroke=0, fill=1)
+
+
+def _legal(c, x, y, s):
+    # Scales of justice: post, beam and two pans.
+    c.rect(x + s * 0.46, y + s * 0.12, s * 0.08, s * 0.78, stroke=0, fill=1)
+    c.rect(x + s * 0.26, y + s * 0.04, s * 0.48, s * 0.1, stroke=0, fill=1)
+    c.line(x + s * 0.12, y + s * 0.8, x + s * 0.88, y + s * 0.8)
+    for cx in (0.18, 0.82):
+        p = c.beginPath()
+        p.moveTo(x + s * (cx - 0.17), y + s * 0.42)
+        p.lineTo(x + s * (cx + 0.17), y + s * 0.42)
+        p.lineTo(x + s * cx, y + s * 0.8)
+        p.close()
+        c.drawPath(p, stroke=1, fill=0)
+        c.wedge(x + s * (cx - 0.17), y + s * 0.26, x + s * (cx + 0.17),
+                y + s * 0.58, 180, 180, stroke=0, fill=1)
+
+
+def _social(c, x, y, s):
+    # Two people side by side.
+    for cx, r, top in ((0.32, 0.15, 0.86), (0.7, 0.13, 0.78)):
+        c.circle(x + s * cx, y + s * (top - r), s * r, stroke=0, fill=1)
+        c.wedge(x + s * (cx - 0.26), y + s * 0.04 - s * 0.3,
+                x + s * (cx + 0.26), y + s * (top - 2 * r - 0.04) + s * 0.04,
+                0, 180, stroke=0, fill=1)
+
+
+def _education(c, x, y, s):
+    # An open book.
+    for sign in (-1, 1):
+        p = c.beginPath()
+        p.moveTo(x + s * 0.5, y + s * 0.14)
+        p.curveTo(x + s * (0.5 + sign * 0.2), y + s * 0.24,
+                  x + s * (0.5 + sign * 0.36), y + s * 0.22,
+                  x + s * (0.5 + sign * 0.48), y + s * 0.16)
+        p.lineTo(x + s * (0.5 + sign * 0.48), y + s * 0.8)
+        p.curveTo(x + s * (0.5 + sign * 0.36), y + s * 0.86,
+                  x + s * (0.5 + sign * 0.2), y + s * 0.88,
+                  x + s * 0.5, y + s * 0.78)
+        p.close()
+        c.drawPath(p, stroke=0, fill=1)
+    c.setStrokeColorRGB(1, 1, 1)
+    c.setLineWidth(s * 0.05)
+    c.line(x + s * 0.5, y + s * 0.16, x + s * 0.5, y + s * 0.78)
+
+
+def _work(c, x, y, s):
+    # A briefcase.
+    c.roundRect(x + s * 0.04, y + s * 0.1, s * 0.92, s * 0.6, s * 0.08,
+                stroke=0, fill=1)
+    c.roundRect(x + s * 0.34, y + s * 0.64, s * 0.32, s * 0.24, s * 0.06,
+                stroke=1, fill=0)
+    c.setFillColorRGB(1, 1, 1)
+    c.rect(x + s * 0.04, y + s * 0.42, s * 0.92, s * 0.04, stroke=0, fill=1)
+
+
+def _phone(c, x, y, s):
+    # A mobile phone.
+    c.roundRect(x + s * 0.24, y + s * 0.02, s * 0.52, s * 0.96, s * 0.1,
+                stroke=0, fill=1)
+    c.setFillColorRGB(1, 1, 1)
+    c.rect(x + s * 0.31, y + s * 0.2, s * 0.38, s * 0.64, stroke=0, fill=1)
+    c.circle(x + s * 0.5, y + s * 0.11, s * 0.045, stroke=0, fill=1)
+
+
+def _info(c, x, y, s):
+    c.circle(x + s * 0.5, y + s * 0.5, s * 0.47, stroke=0, fill=1)
+    c.setFillColorRGB(1, 1, 1)
+    c.rect(x + s * 0.43, y + s * 0.18, s * 0.14, s * 0.42, stroke=0, fill=1)
+    c.circle(x + s * 0.5, y + s * 0.74, s * 0.08, stroke=0, fill=1)
+
+
+def _clock(c, x, y, s):
+    c.circle(x + s * 0.5, y + s * 0.5, s * 0.42, stroke=1, fill=0)
+    c.line(x + s * 0.5, y + s * 0.5, x + s * 0.5, y + s * 0.78)
+    c.line(x + s * 0.5, y + s * 0.5, x + s * 0.7, y + s * 0.4)
+
+
+def _web(c, x, y, s):
+    c.setLineWidth(s * 0.07)
+    c.circle(x + s * 0.5, y + s * 0.5, s * 0.42, stroke=1, fill=0)
+    c.ellipse(x + s * 0.32, y + s * 0.08, x + s * 0.68, y + s * 0.92,
+              stroke=1, fill=0)
+    c.line(x + s * 0.1, y + s * 0.5, x + s * 0.9, y + s * 0.5)
+
+
+_ICONS = {"home": _home, "medical": _medical, "mind": _mind, "legal": _legal,
+          "social": _social, "education": _education, "work": _work,
+          "phone": _phone, "info": _info, "clock": _clock, "web": _web}
+
+
+# Pieces of a leaflet ---------------------------------------------------------
+
+class Pieces:
+    """Builds the pieces of one leaflet at one type scale."""
+
+    def __init__(self, leaflet: Leaflet, layout: dict, layouts, scale: float,
+                 links: bool):
+        self.leaflet = leaflet
+        self.layout = layout
+        self.s = Styles(layout, scale)
+        self.tpl = layouts.template("leaflet/blocks.xml.j2").module
+        blocks = layout["blocks"]
+        self.icon_size = length(blocks["icon"]) * scale
+        self.icon_gap = length(blocks["icon_gap"])
+        self.column_gap = length(blocks["column_gap"])
+        self.links = links
+        q = layout["qr"]
+        self.qr = bool(q.get("show", True))
+        self.qr_min_span = length(q["min_span"])
+        self.qr_max_span = length(q["max_span"])
+        self.min_module = length(q["min_module"])
+        self.prefer_module = length(q.get("prefer_module", q["min_module"]))
+        self.levels = list(q.get("levels", ["M"]))
+
+    # Two-language text: the main text, the other language smaller beneath.
+    def words(self, w: Words, size: str, width: float, colour: str = "ink",
+              bold: bool = False, align: int = 0, markup=None) -> Piece:
+        fmt = markup or self.tpl.plain
+        main = para(str(fmt(w.main)), self.s.style(size, colour, bold, align),
+                    width)
+        if not w.second:
+            return main
+        second = para(str(self.tpl.plain(w.second)), self.s.style(
+            size, "muted", False, align, self.s.second), width)
+        return stack([main, second])
+
+    def with_icon(self, name: str, body: Piece, size: float | None = None,
+                  colour: str = "accent") -> Piece:
+        s = size or self.icon_size
+        shift = s + self.icon_gap
+        height = max(body.height, s)
+
+        def paint(c, x, top):
+            icon(c, name, x, top - s - s * 0.08, s, self.s.colours[colour])
+            body.paint(c, x + shift, top)
+        return Piece(height, paint, body.width + shift)
+
+    def line_with_icon(self, name: str, w: Words, size: str, width: float,
+                       colour: str = "ink", bold: bool = False) -> Piece:
+        s = self.s.sizes[size] * 1.05
+        shift = s + self.icon_gap
+        return self.with_icon(name, self.words(w, size, width - shift, colour,
+                                               bold), s)
+
+    def phone(self, number: str, tel: str, size: str, width: float,
+              colour: str = "accent") -> Piece:
+        """A phone number; on screen layouts (links: true) a tappable button.
+
+        A number never breaks across lines: a long one is set smaller to fit
+        the column instead.
+        """
+        button = self.links and bool(tel)  # never link a number that could
+        # ring a stranger (compose.text.dialable)
+        pad_x, pad_y = (2.5 * MM, 1.2 * MM) if button else (0.0, 0.0)
+        glyph = self.s.sizes[size] * 0.8 if button else 0.0
+        room = width - 2 * pad_x - (glyph + self.icon_gap if button else 0)
+        style = self.s.style(size, colour, True)
+        text_width = stringWidth(number, self.s.face(True), style.fontSize)
+        if text_width > room:
+            style = self.s.style(size, colour, True, factor=room / text_width)
+            text_width = room
+        body = para(str(self.tpl.phone(number.replace(" ", "\u00a0"))), style,
+                    room + 1)
+        if not button:
+            return body
+        box_w = text_width + 2 * pad_x + glyph + self.icon_gap
+        box_h = body.height + 2 * pad_y
+
+        def paint(c, x, top):
+            c.saveState()
+            c.setFillColor(self.s.colours["accent_light"])
+            c.roundRect(x, top - box_h, box_w, box_h, 2 * MM, stroke=0, fill=1)
+            c.restoreState()
+            icon(c, "phone", x + pad_x, top - pad_y - body.height / 2 - glyph / 2,
+                 glyph, self.s.colours[colour])
+            body.paint(c, x + pad_x + glyph + self.icon_gap, top - pad_y)
+            c.linkURL(tel, (x, top - box_h, x + box_w, top), relative=0,
+                      thickness=0)
+        return Piece(box_h, paint, box_w)
+
+    def link(self, url: str, size: str, width: float) -> Piece:
+        # Printed without the scheme: shorter to read and to type.
+        shown = url.split("://", 1)[-1]
+        body = para(str(self.tpl.plain(shown)), self.s.style(size, "accent"), width)
+        if not self.links:
+            return body
+        target = web_address(url)
+
+        def paint(c, x, top):
+            body.paint(c, x, top)
+            c.linkURL(target, (x, top - body.height, x + body.width, top),
+                      relative=0, thickness=0)
+        return Piece(body.height, paint, body.width)
+
+    def heading(self, w: Words, width: float) -> Piece:
+        text = self.words(w, "heading", width, "accent", True)
+        rule_gap = 1.2 * MM
+
+        def paint(c, x, top):
+            text.paint(c, x, top)
+            y = top - text.height - rule_gap
+            c.saveState()
+            c.setStrokeColor(self.s.colours["accent"])
+            c.setLineWidth(1.2)
+            c.line(x, y, x + width, y)
+            c.restoreState()
+        return Piece(text.height + rule_gap + 2.5 * MM, paint, width)
+
+    # One provider: the name across the panel, then what it helps with and
+    # how to call it on the left, its QR code on the right.
+    def provider(self, item: ProviderItem, width: float, where: str) -> Piece:
+        fitted = None
+        if self.qr and item.payload is not None:
+            found = qr.fit(item.payload, self.qr_min_span, self.qr_max_span,
+                           self.min_module, self.prefer_module, self.levels)
+            if isinstance(found, str):
+                raise QRError(
+                    f"{where}, provider '{item.id}': {found}. Shorten the entry "
+                    "(fewer phones, a shorter short_name or hours note), raise "
+                    "qr.max_span or choose qr.payload: tel or url in the layout")
+            fitted = found
+        text_width = width - (fitted.span + self.column_gap if fitted else 0)
+        small_gap = 0.9 * MM
+        head = [self.words(item.name, "name", width, "ink", True)]
+        if item.place:
+            head.append(self.words(item.place, "small", width, "muted"))
+        parts = []
+        label_width = text_width - self.icon_size - self.icon_gap
+        for ic, w in item.categories:
+            body = para(str(self.tpl.category(w.main, w.second, self.s.hex["muted"])),
+                        self.s.style("body"), label_width)
+            parts.append(self.with_icon(ic, body))
+        for ph in item.phones:
+            lines = [spacer(0.6 * MM)]
+            if ph.label:
+                lines.append(self.words(ph.label, "small", text_width, "muted"))
+            lines.append(self.phone(ph.number, ph.tel, "phone", text_width))
+            lines.append(para(str(self.tpl.cost(ph.cost.main, ph.cost.second)),
+                              self.s.style("small", "muted"), text_width))
+            parts.append(stack(lines))
+        if item.hours:
+            parts.append(self.line_with_icon("clock", item.hours, "small",
+                                             text_width, "ink"))
+        if item.website:
+            parts.append(self.link(item.website, "small", text_width))
+        if item.how_to_reach:
+            parts.append(self.line_with_icon("info", item.how_to_reach, "body",
+                                             text_width))
+        if item.marks:
+            parts.append(para(str(self.tpl.plain(item.marks)),
+                              self.s.style("small", "draft"), text_width))
+        name = stack(head)
+        text = stack(parts, small_gap)
+        top_gap = 1.2 * MM
+        if not fitted:
+            return stack([name, spacer(top_gap - small_gap), text], small_gap)
+        caption = para(str(self.tpl.plain(self.leaflet.words["scan"].main)),
+                       self.s.style("small", "muted", align=1, factor=0.85),
+                       fitted.span)
+        # The caption goes below the whole quiet zone (ISO 18004 wants four
+        # blank modules on every side).
+        code_height = fitted.span + caption.height
+        qr_x = width - fitted.span
+        # The quiet zone starts below the name, which may run across the
+        # whole width.
+        body_top = name.height + top_gap
+
+        def paint(c, x, top):
+            name.paint(c, x, top)
+            text.paint(c, x, top - name.height - top_gap)
+            qr.draw(c, x + qr_x, top - body_top - fitted.span, fitted)
+            caption.paint(c, x + qr_x, top - body_top - fitted.span)
+        height = max(name.height + top_gap + text.height, body_top + code_height)
+        return Piece(height, paint, width)
+
+    def rule(self, width: float) -> Piece:
+        def paint(c, x, top):
+            c.saveState()
+            c.setStrokeColor(self.s.colours["rule"])
+            c.setLineWidth(0.6)
+            c.line(x, top, x + width, top)
+            c.restoreState()
+        return Piece(0.0, paint, width)
+
+    # The cover: neutral words, the place, and the one number to remember.
+    def cover(self, panel: Panel, footer: Piece | None = None) -> Piece:
+        w = panel.inner_width
+        lf = self.leaflet
+        pad = 5 * MM
+        icons = ["phone", "home", "medical", "mind", "legal", "work"]
+        s = self.icon_size * 1.5
+        band = stack([
+            self.words(lf.cover, "cover_title", w - 2 * pad, "ink", True),
+            spacer(4 * MM),
+            self.words(lf.place, "cover_place", w - 2 * pad, "accent", True)])
+        hot = lf.hotlines[0] if lf.hotlines else None
+        call = None
+        if hot is not None:
+            number = self.phone(hot.number, hot.tel, "emergency_number", w)
+            if not self.links:  # a screen button brings its own icon
+                number = self.with_icon("phone", number,
+                                        self.s.sizes["emergency_number"] * 0.9)
+            call = stack([
+                number,
+                para(str(self.tpl.cost(hot.cost.main, hot.cost.second)) + (
+                    f" · {hot.hours.main}" if hot.hours else ""),
+                    self.s.style("body", "muted"), w)])
+        tagline = self.words(lf.tagline, "cover_tagline", w) if lf.tagline else None
+
+        below = (call.height if call else 0) + (
+            tagline.height + 6 * MM if tagline else 0) + (
+            footer.height + 5 * MM if footer else 0)
+
+        def paint(c, x, top):
+            bottom = panel.y + panel.bottom
+            gap = (w - len(icons) * s) / (len(icons) - 1)
+            for i, name in enumerate(icons):
+                icon(c, name, x + i * (s + gap), top - s, s,
+                     self.s.colours["accent"])
+            box_h = band.height + 2 * pad
+            # The title box sits a third of the way down the free space.
+            free = top - s - 8 * MM - (bottom + below + 8 * MM) - box_h
+            box_top = top - s - 8 * MM - max(free, 0) / 3
+            c.saveState()
+            c.setFillColor(self.s.colours["accent_light"])
+            c.roundRect(x, box_top - box_h, w, box_h, 3 * MM, stroke=0, fill=1)
+            c.restoreState()
+            band.paint(c, x + pad, box_top - pad)
+            y = bottom
+            if footer:
+                footer.paint(c, x, y + footer.height)
+                y += footer.height + 5 * MM
+            if tagline:
+                tagline.paint(c, x, y + tagline.height)
+                y += tagline.height + 6 * MM
+            if call:
+                call.paint(c, x, y + call.height)
+        return Piece(s + 8 * MM + band.height + 2 * pad + 8 * MM + below, paint, w)
+
+    # The hotlines panel: 111 large in a box, then the emergency numbers.
+    def hotlines(self, panel: Panel) -> Piece:
+        w = panel.inner_width
+        lf = self.leaflet
+        if not lf.hotlines:
+            return spacer(0)
+        pad = 4 * MM
+        first, rest = lf.hotlines[0], lf.hotlines[1:]
+        meta = self._cost_hours(first, w - 2 * pad, "body")
+        box = stack([
+            self.phone(first.number, first.tel, "hotline_number", w - 2 * pad),
+            meta,
+            spacer(1.5 * MM),
+            self.words(first.name, "body", w - 2 * pad, "ink", True)], 0.5 * MM)
+        short = [h for h in rest if len(_digits(h.number)) <= 3]
+        other = [h for h in rest if len(_digits(h.number)) > 3]
+        parts = []
+        if short:
+            parts.append(self.heading(lf.words["emergency"], w))
+            cell = (w - 4 * MM) / 2
+            rows = [short[i:i + 2] for i in range(0, len(short), 2)]
+            for row in rows:
+                cells = [stack([self.phone(h.number, h.tel, "emergency_number",
+                                           cell),
+                                self.words(h.name, "small", cell)]) for h in row]
+                parts.append(_row(cells, cell + 4 * MM))
+        if other:
+            parts.append(spacer(2 * MM))
+            parts.append(self.heading(lf.words["other_hotlines"], w))
+            for h in other:
+                parts.append(stack([
+                    self.words(h.name, "small", w, "ink", True),
+                    self.phone(h.number, h.tel, "phone", w),
+                    self._cost_hours(h, w, "small")]))
+        below = stack(parts, 2.5 * MM)
+
+        def paint(c, x, top):
+            c.saveState()
+            c.setFillColor(self.s.colours["accent_light"])
+            c.roundRect(x, top - box.height - 2 * pad, w, box.height + 2 * pad,
+                        3 * MM, stroke=0, fill=1)
+            c.restoreState()
+            box.paint(c, x + pad, top - pad)
+            below.paint(c, x, top - box.height - 2 * pad - 4 * MM)
+        return Piece(box.height + 2 * pad + 4 * MM + below.height, paint, w)
+
+    def _cost_hours(self, h: HotlineItem, width: float, size: str) -> Piece:
+        main = " · ".join(x for x in (h.cost.main, h.hours.main) if x)
+        second = " · ".join(x for x in (h.cost.second or h.cost.main,
+                                        h.hours.second or h.hours.main) if x)
+        return self.words(Words(main, second if second != main else ""), size,
+                          width, "muted")
+
+    def notes(self, panel: Panel) -> Piece:
+        """An empty provider panel becomes a place to write a contact down."""
+        w = panel.inner_width
+        title = self.heading(self.leaflet.words["notes"], w)
+        lines = int((panel.inner_height - title.height) // (9 * MM))
+
+        def paint(c, x, top):
+            title.paint(c, x, top)
+            c.saveState()
+            c.setStrokeColor(self.s.colours["rule"])
+            c.setLineWidth(0.5)
+            for i in range(1, lines + 1):
+                y = top - title.height - i * 9 * MM
+                c.line(x, y, x + w, y)
+            c.restoreState()
+        return Piece(panel.inner_height, paint, w)
+
+    def footer(self, width: float) -> Piece:
+        return self.words(self.leaflet.edition, "small", width, "muted")
+
+
+def _digits(number: str) -> str:
+    return "".join(ch for ch in number if ch.isdigit())
+
+
+def _row(cells: list[Piece], step: float) -> Piece:
+    def paint(c, x, top):
+        for i, cell in enumerate(cells):
+            cell.paint(c, x + i * step, top)
+    return Piece(max(cell.height for cell in cells), paint, step * len(cells))
+
+
+# Flowing providers through panels --------------------------------------------
+
+@dataclass
+class Block:
+    """A provider, with the heading of its group when it opens one."""
+
+    piece: Piece
+    heading: Piece | None = None
+    item_id: str = ""
+
+    @property
+    def height(self) -> float:
+        return self.piece.height + (self.heading.height if self.heading else 0)
+
+
+def partition(heights: list[float], capacities: list[float], gap: float
+              ) -> list[int] | None:
+    """How many blocks go in each panel, in order, so that the fullest panel
+    is as empty as possible, then the spread as even as possible, then empty
+    panels last (a reader opening the leaflet meets providers first); None
+    when no split fits."""
+    n, p = len(heights), len(capacities)
+    inf = (float("inf"), float("inf"), float("inf"))
+
+    def fill(i: int, j: int) -> float:
+        return sum(heights[i:j]) + gap * max(j - i - 1, 0)
+
+    best = [[inf] * (n + 1) for _ in range(p + 1)]
+    cut = [[0] * (n + 1) for _ in range(p + 1)]
+    best[0][0] = (0.0, 0.0, 0.0)
+    for k in range(1, p + 1):
+        for j in range(n + 1):
+            for i in range(j + 1):
+                if best[k - 1][i] == inf:
+                    continue
+                ratio = fill(i, j) / capacities[k - 1]
+                if ratio > 1.0 + 1e-9:
+                    continue
+                prev = best[k - 1][i]
+                empty = (p - k + 1) if i == j else 0
+                score = (round(max(prev[0], ratio), 9),
+                         round(prev[1] + ratio * ratio, 9), prev[2] + empty)
+                if score < best[k][j]:
+                    best[k][j], cut[k][j] = score, i
+    if best[p][n] == inf:
+        return None
+    counts, j = [], n
+    for k in range(p, 0, -1):
+        i = cut[k][j]
+        counts.append(j - i)
+        j = i
+    return counts[::-1]
+
+
+def overflow(heights: list[float], capacities: list[float], names: list[str],
+             gap: float) -> tuple[str, float]:
+    """Where a greedy fill first runs out of room, and by how many points."""
+    i = 0
+    for cap, name in zip(capacities, names, strict=True):
+        used = 0.0
+        first = True
+        while i < len(heights):
+            need = heights[i] + (0 if first else gap)
+            if used + need > cap:
+                if first:
+                    return name, heights[i] - cap
+                break
+            used += need
+            first = False
+            i += 1
+    rest = heights[i:]
+    return names[-1], sum(rest) + gap * len(rest)
+
+
+# The whole leaflet -------------------------------------------------------------
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    pages: int
+    scale: float
+
+
+def render(leaflet: Leaflet, layout: dict, layouts, where: str,
+           title: str, name: str = "leaflet") -> Rendered:
+    """The leaflet as PDF bytes; FitError or QRError when it cannot be
+    printed as the layout asks."""
+    register(layouts.fonts())
+    fit = layout["fit"]
+    step, floor = float(fit["step"]), float(fit["min_scale"])
+    scales = []
+    scale = 1.0
+    while scale >= floor - 1e-9:
+        scales.append(round(scale, 3))
+        scale -= step
+    kind = layout.get("kind")
+    if kind == "pages":
+        return _render_pages(leaflet, layout, layouts, title)
+    attempts = []
+    if kind == "panels":
+        attempts = [(s, lambda: panel_sheet(layout), layout["flow"]) for s in scales]
+    elif kind == "booklet":
+        sheets = layout["sheets"]
+        for s in scales:
+            for n in range(int(sheets["min"]), int(sheets["max"]) + 1):
+                attempts.append((s, lambda n=n: booklet_sheet(layout, n), None))
+    else:
+        raise LayoutError(
+            f"layout kind '{kind}' is not known; use panels, booklet or pages")
+    failure = None
+    for scale, make_sheet, flow in attempts:
+        sheet = make_sheet()
+        flow = flow or booklet_flow(sheet)
+        result = _place(leaflet, layout, layouts, sheet, flow, scale, where)
+        if isinstance(result, str):
+            failure = result
+            continue
+        if scale < 1:
+            log.info("%s: type reduced to %d%% to fit", where, round(scale * 100))
+        return _draw(leaflet, layout, layouts, sheet, scale, title)
+    raise FitError(
+        f"{where}: {failure} even with type at {round(floor * 100)}% "
+        f"(fit.min_scale in layouts/{name}.yaml). Shorten the entries, build "
+        "a leaflet for fewer provinces, or try another layout (--layout a6 "
+        "or --layout trifold)")
+
+
+def _blocks(leaflet: Leaflet, pieces: Pieces, width: float, where: str
+            ) -> list[Block]:
+    blocks = []
+    for group, label in ((leaflet.local, "local"), (leaflet.national, "national")):
+        for i, item in enumerate(group):
+            heading = pieces.heading(leaflet.words[label], width) if i == 0 else None
+            blocks.append(Block(pieces.provider(item, width, where), heading,
+                                item.id))
+    return blocks
+
+
+def _place(leaflet, layout, layouts, sheet: Sheet, flow: list[str], scale: float,
+           where: str) -> str | None:
+    """Put every piece in its panel at `scale`; a sentence when it fails."""
+    pieces = Pieces(leaflet, layout, layouts, scale, bool(layout.get("links")))
+    gap = length(layout["blocks"]["gap"])
+    for panel in sheet.panels():
+        panel.contents = []
+        if panel.role == "cover":
+            piece = pieces.cover(panel)
+        elif panel.role == "hotlines":
+            piece = pieces.hotlines(panel)
+        else:
+            continue
+        if piece.height > panel.inner_height + 0.01:
+            return (f"panel '{panel.name}' overflows by "
+                    f"{(piece.height - panel.inner_height) / MM:.1f} mm")
+        panel.contents = [piece]
+    panels = [sheet.panel(name) for name in flow]
+    width = min(p.inner_width for p in panels)
+    footer = pieces.footer(width)
+    caps = [p.inner_height - (footer.height + gap if p.role == "back" else 0)
+            for p in panels]
+    blocks = _blocks(leaflet, pieces, width, where)
+    heights = [b.height for b in blocks]
+    counts = partition(heights, caps, gap)
+    if counts is None:
+        name, over = overflow(heights, caps, [p.name for p in panels], gap)
+        return f"the providers overflow panel '{name}' by {over / MM:.1f} mm"
+    gap_max = length(layout["blocks"]["gap_max"])
+    valign = layout["blocks"].get("valign", "top")
+    groups, start = [], 0
+    for count in counts:
+        groups.append(blocks[start:start + count])
+        start += count
+    spreads = [_spread(g, cap, gap, gap_max, valign) for g, cap in zip(
+        groups, caps, strict=True)]
+    # Every provider panel starts at the same height: below the top by a
+    # share of the least spare room, so a sparse leaflet sits at its optical
+    # centre and a full one at the top.
+    spare = [cap - used for (used, _), cap, g in zip(spreads, caps, groups,
+                                                      strict=True) if g]
+    offset = max(min(spare, default=0.0), 0.0) * float(
+        layout["blocks"].get("offset_share", 0.0))
+    for panel, group, cap, (_, between) in zip(panels, groups, caps, spreads,
+                                               strict=True):
+        panel.contents = [_column(group, pieces, width, cap, between, offset)]
+        if not group and panel.role != "back":
+            panel.contents = [pieces.notes(panel)]
+        if panel.role == "back":
+            panel.contents.append(_at_bottom(footer, panel))
+    return None
+
+
+def _spread(blocks: list[Block], cap: float, gap: float, gap_max: float,
+            valign: str) -> tuple[float, float]:
+    """The height a panel's blocks take and the gap between them: with room
+    to spare (valign: spread) gaps open up to gap_max, so that a short panel
+    does not sit crammed together above empty paper."""
+    n = len(blocks)
+    used = sum(b.height for b in blocks) + gap * max(n - 1, 0)
+    between = gap
+    if valign == "spread" and n > 1:
+        between = gap + min(max(cap - used, 0.0) / (n + 1), gap_max - gap)
+    return used + (between - gap) * max(n - 1, 0), between
+
+
+def _column(blocks: list[Block], pieces: Pieces, width: float, cap: float,
+            between: float, offset: float = 0.0) -> Piece:
+    """Blocks one under another, `between` apart with a hairline in the
+    middle, starting `offset` below the top of the panel."""
+    rule = pieces.rule(width)
+
+    def paint(c, x, top):
+        y = top - offset
+        for i, block in enumerate(blocks):
+            if i and block.heading is None:
+                rule.paint(c, x, y + between / 2)
+            if block.heading:
+                block.heading.paint(c, x, y)
+                y -= block.heading.height
+            block.piece.paint(c, x, y)
+            y -= block.piece.height + between
+    return Piece(cap, paint, width)
+
+
+def _at_bottom(piece: Piece, panel: Panel) -> Piece:
+    def paint(c, x, top):
+        piece.paint(c, x, panel.y + panel.bottom + piece.height)
+    return Piece(0.0, paint, piece.width)
+
+
+def _draw(leaflet, layout, layouts, sheet: Sheet, scale: float, title: str
+          ) -> Rendered:
+    out = io.BytesIO()
+    family = layout.get("family", "sans")
+    c = Canvas(out, pagesize=(sheet.width, sheet.height), **canvas_options(family))
+    c.setTitle(title)
+    c.setAuthor("")
+    c.setSubject("")
+    for page in sheet.pages:
+        for panel in page:
+            top = panel.y + panel.height - panel.top
+            for piece in panel.contents:
+                piece.paint(c, panel.x + panel.left, top)
+        _stamp(c, leaflet, layout, page)
+        c.showPage()
+    c.save()
+    return Rendered(out.getvalue(), len(sheet.pages), scale)
+
+
+def _stamp(c: Canvas, leaflet: Leaflet, layout: dict, panels: list[Panel]) -> None:
+    """Draft: the stamp at the top of every panel, in the top margin where
+    no QR code or provider text can be."""
+    if not leaflet.draft_stamp:
+        return
+    spec = layout["draft_stamp"]
+    size = float(spec["size"])
+    family = layout.get("family", "sans")
+    c.saveState()
+    c.setFillColor(HexColor(layout["colours"]["draft"]))
+    c.setFont(face_name(family, "bold"), size)
+    # The font's full ascent, not its cap height: Vietnamese stacks marks
+    # above capitals (Ả, Ấ), and they too must stay clear of the trim.
+    ascent = getAscent(face_name(family, "bold"), size)
+    for panel in panels:
+        y = panel.y + panel.height - length(spec["from_trim"]) - ascent
+        c.drawCentredString(panel.x + panel.width / 2, y, leaflet.draft_stamp)
+    c.restoreState()
+
+
+def _render_pages(leaflet: Leaflet, layout: dict, layouts, title: str) -> Rendered:
+    """Phone pages: cover, hotlines, then as many provider pages as the
+    providers need; the footer closes the last page."""
+    pieces = Pieces(leaflet, layout, layouts, 1.0, bool(layout.get("links")))
+    gap = length(layout["blocks"]["gap"])
+    cover = page_panel(layout, "cover", "cover", 0)
+    hot = page_panel(layout, "hotlines", "hotlines", 1)
+    pages = [[cover], [hot]]
+    for panel in (cover, hot):
+        # On a phone the date of the edition goes on the cover, where the
+        # reader sees it first.
+        piece = pieces.cover(panel, pieces.footer(panel.inner_width)) if (
+            panel.role == "cover") else pieces.hotlines(panel)
+        if piece.height > panel.inner_height + 0.01:
+            raise FitError(
+                f"phone leaflet {leaflet.place.main}: page '{panel.name}' "
+                f"overflows by {(piece.height - panel.inner_height) / MM:.1f} mm; "
+                "reduce the type sizes in layouts/leaflet-phone.yaml")
+        panel.contents = [piece]
+    first = page_panel(layout, "page 3", "providers", 2)
+    width = first.inner_width
+    blocks = _blocks(leaflet, pieces, width, f"phone leaflet {leaflet.place.main}")
+    current: list[Block] = []
+    used = 0.0
+    cap = first.inner_height
+    flow: list[list[Block]] = []
+    for block in blocks:
+        need = block.height + (gap if current else 0)
+        if block.height > cap:
+            raise FitError(
+                f"phone leaflet {leaflet.place.main}: provider '{block.item_id}' "
+                f"is taller than a page by {(block.height - cap) / MM:.1f} mm; "
+                "reduce the type sizes in layouts/leaflet-phone.yaml")
+        if current and used + need > cap:
+            flow.append(current)
+            current, used = [], 0.0
+            need = block.height
+        current.append(block)
+        used += need
+    if current:
+        flow.append(current)
+    for blocks_ in flow:
+        panel = page_panel(layout, f"page {len(pages) + 1}", "providers",
+                           len(pages))
+        panel.contents = [_column(blocks_, pieces, width, cap, gap)]
+        pages.append([panel])
+    sheet = Sheet(length(layout["page"]["width"]), length(layout["page"]["height"]),
+                  pages)
+    return _draw(leaflet, layout, layouts, sheet, 1.0, title)

@@ -1,0 +1,265 @@
+"""Leaflets from small fictional content: escaping in scanned codes, secrets
+kept out, fit and QR errors, draft and final, balance with one provider."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import numpy as np
+import pytest
+
+from booklet.errors import FitError, QRError
+from booklet.products import leaflets
+from booklet.project import open_project
+from booklet.select import select
+from tests import pdfcheck
+from tests.conftest import (
+    CASEWORKER_ONLY,
+    FICTIONAL,
+    LAYOUTS,
+    NO_CONSENT_NAME,
+    SECRET_ADDRESS,
+    SECRET_NOTE,
+    TODAY,
+    make_content,
+)
+
+DPI = 300
+PX = DPI / 25.4
+
+CONSENTED = """\
+consent:
+  print: {given: "yes"}
+  digital: {given: "yes"}
+verification: {status: verified, date: "2026-10-01", method: phone}
+"""
+
+# Stacked diacritics, and every character RFC 2426 escapes.
+DIACRITICS = """\
+id: fict-diacritics
+name: {vi: "Ngô Thị Ấn Độ Ễ; Nhà, \\\\ tạm", en: "Ngo Thi An Do E; House, \\\\ stay"}
+kind: ngo
+province: "42"
+address:
+  text: {vi: "Số 1, ngõ Ễ; phường Độ", en: "No 1, E lane; Do ward"}
+phones:
+  - number: "0239 3000 009"
+    cost: free
+website: "https://example.org/an-do"
+hours:
+  note: {vi: "Gọi trước; nghỉ trưa\\nthứ Bảy, Chủ nhật", en: "Call first"}
+services:
+  - category: legal
+    description: {vi: "Tư vấn pháp lý", en: "Legal advice"}
+""" + CONSENTED
+
+EXPECTED_DIACRITICS = (
+    "BEGIN:VCARD\r\n"
+    "VERSION:3.0\r\n"
+    "N:Ngô Thị Ấn Độ Ễ\\; Nhà\\, \\\\ tạm;;;;\r\n"
+    "FN:Ngô Thị Ấn Độ Ễ\\; Nhà\\, \\\\ tạm\r\n"
+    "TEL;TYPE=VOICE:+842393000009\r\n"
+    "ADR;TYPE=WORK:;;Số 1\\, ngõ Ễ\\; phường Độ;;;;\r\n"
+    "URL:https://example.org/an-do\r\n"
+    "NOTE:Gọi trước\\; nghỉ trưa\\nthứ Bảy\\, Chủ nhật\r\n"
+    "END:VCARD\r\n").encode()
+
+
+def _project(tmp_path, providers):
+    content = make_content(tmp_path / "content", providers)
+    return open_project(content, LAYOUTS, tmp_path / "output", TODAY)
+
+
+def _make(project, request):
+    """PDF bytes of every planned leaflet, by artifact path."""
+    out = {}
+    for job in leaflets.plan(project, request):
+        made = leaflets.make(project, job, select(project.content, job.edition))
+        for artifact in made.artifacts:
+            out[artifact.path] = artifact.data
+    return out
+
+
+def _codes(pdf: bytes) -> list[bytes]:
+    found = []
+    for page in range(pdfcheck.page_count(pdf)):
+        found += [r.bytes for r in pdfcheck.decode_qr(pdfcheck.render(pdf, page, DPI))]
+    return found
+
+
+@pytest.fixture(scope="module")
+def diacritics(tmp_path_factory):
+    root = tmp_path_factory.mktemp("diacritics")
+    national = "national/fict-national.yaml"
+    providers = {"ha-tinh/fict-diacritics.yaml": DIACRITICS,
+                 national: FICTIONAL[national]}
+    return _make(_project(root, providers), {"province": ["42"]})
+
+
+def test_stacked_diacritics_and_escaped_values_scan_back_byte_for_byte(diacritics):
+    codes = _codes(diacritics["leaflets/leaflet-42-ha-tinh-vi+en.pdf"])
+    assert EXPECTED_DIACRITICS in codes
+
+
+def test_stacked_diacritics_print_intact(diacritics):
+    text = pdfcheck.text(diacritics["leaflets/leaflet-42-ha-tinh-vi+en.pdf"])
+    assert "Ngô Thị Ấn Độ Ễ; Nhà, \\ tạm" in text
+
+
+@pytest.fixture(scope="module")
+def fictional_leaflets(tmp_path_factory):
+    root = tmp_path_factory.mktemp("fictional")
+    project = _project(root, None)
+    return {"draft": _make(project, {}), "final": _make(project, {"final": True}),
+            "discreet": _make(project, {"province": ["40"], "discreet": True})}
+
+
+def test_confidential_address_and_internal_fields_never_reach_a_leaflet(
+        fictional_leaflets):
+    for edition in ("draft", "final"):
+        for path, pdf in fictional_leaflets[edition].items():
+            everything = pdfcheck.everything_a_reader_gets(pdf, dpi=DPI)
+            for secret in (SECRET_ADDRESS, SECRET_NOTE, CASEWORKER_ONLY):
+                assert secret not in everything, (edition, path, secret)
+    codes = _codes(fictional_leaflets["final"]["leaflets/leaflet-40-nghe-an-vi+en.pdf"])
+    shelter = [c for c in codes if b"FN:Nh\xc3\xa0 B\xc3\xacnh Minh" in c]
+    assert len(shelter) == 1 and b"ADR" not in shelter[0]
+
+
+def test_public_address_is_in_the_vcard(fictional_leaflets):
+    codes = _codes(fictional_leaflets["final"]["leaflets/leaflet-42-ha-tinh-vi+en.pdf"])
+    clinic = next(c for c in codes if b"FN:\xe1\xba\xa2o \xe1\xba\xa2nh" in c)
+    assert "ADR;TYPE=WORK:;;1 Đường Thử\\, Hà Tĩnh;;;;\r\n".encode() in clinic
+
+
+def test_discreet_option_saves_the_neutral_name(fictional_leaflets):
+    pdf = fictional_leaflets["discreet"]["leaflets/leaflet-40-nghe-an-vi+en.pdf"]
+    codes = _codes(pdf)
+    assert any(b"\r\nFN:Ch\xe1\xbb\x8b Minh\r\n" in c for c in codes)
+    assert not any("Bình Minh".encode() in c for c in codes)
+
+
+def test_draft_stamps_every_page_and_marks_unconfirmed_consent(fictional_leaflets):
+    draft = fictional_leaflets["draft"]["leaflets/leaflet-40-nghe-an-vi+en.pdf"]
+    pages = pdfcheck.text_pages(draft)
+    assert all("BẢN NHÁP – không phát hành" in p for p in pages)
+    text = pdfcheck.text(draft)
+    assert NO_CONSENT_NAME in text
+    assert "Chưa xác nhận đồng ý" in text
+
+
+def test_final_has_no_stamp_and_leaves_out_providers_without_consent(
+        fictional_leaflets):
+    for path, pdf in fictional_leaflets["final"].items():
+        text = pdfcheck.text(pdf)
+        assert "BẢN NHÁP" not in text, path
+        assert NO_CONSENT_NAME not in text, path
+        assert "Chưa xác nhận đồng ý" not in text, path
+
+
+def _first_ink_row(image: np.ndarray, left_mm: float, right_mm: float) -> int:
+    band = image[:, int(left_mm * PX):int(right_mm * PX)]
+    rows = np.where(band.min(axis=1) < 200)[0]
+    return int(rows[0])
+
+
+def test_a_province_with_one_provider_is_balanced(fictional_leaflets):
+    pdf = fictional_leaflets["final"]["leaflets/leaflet-42-ha-tinh-vi+en.pdf"]
+    inside = pdfcheck.render(pdf, 1, DPI, grayscale=True)
+    # The one local provider and the national service open panels 1 and 2 at
+    # the same height; the third panel is left for notes, not blank.
+    first, second = _first_ink_row(inside, 0, 100), _first_ink_row(inside, 100, 200)
+    assert abs(first - second) <= 1 * PX
+    assert first > 12 * PX  # spread down from the top margin, not crammed
+    notes = pdfcheck.text_pages(pdf)[1]
+    assert "Ghi chú" in notes and "Notes" in notes
+
+
+def _crowded(n: int) -> dict[str, str]:
+    reach = ("Đến trực tiếp văn phòng vào buổi sáng, mang theo giấy tờ tùy thân "
+             "và hỏi cán bộ tiếp nhận; nếu không có giấy tờ, hãy gọi Tổng đài 111.")
+    providers = {}
+    for i in range(n):
+        providers[f"ha-tinh/fict-crowd-{i}.yaml"] = f"""\
+id: fict-crowd-{i}
+name: {{vi: "Trung tâm Hư Cấu số {i}", en: "Fictional Centre {i}"}}
+kind: ngo
+province: "42"
+how_to_reach: {{vi: "{reach}", en: "Go in person in the morning."}}
+services:
+  - category: legal
+    description: {{vi: "Tư vấn", en: "Advice"}}
+  - category: medical
+    description: {{vi: "Khám", en: "Check-ups"}}
+  - category: accommodation
+    description: {{vi: "Chỗ ở", en: "Shelter"}}
+""" + CONSENTED
+    return providers
+
+
+def test_an_overflowing_province_fails_naming_panel_and_overflow(tmp_path):
+    project = _project(tmp_path, _crowded(24))
+    with pytest.raises(FitError) as info:
+        _make(project, {"province": ["42"]})
+    assert re.fullmatch(
+        r"leaflet 42-ha-tinh \(leaflet-trifold\): the providers overflow panel "
+        r"'back' by \d+\.\d mm even with type at 80% \(fit\.min_scale in "
+        r"layouts/leaflet-trifold\.yaml\)\. Shorten the entries, build a leaflet "
+        r"for fewer provinces, or try another layout \(--layout a6 or --layout "
+        r"trifold\)",
+        str(info.value)), str(info.value)
+
+
+def test_a_payload_too_long_for_its_space_fails_naming_provider_and_excess(tmp_path):
+    phones = "\n".join(f'  - number: "0239 3000 {i:03d}"\n    cost: standard'
+                       for i in range(10, 24))
+    long = f"""\
+id: fict-long
+name: {{vi: "Trung tâm Hư Cấu có rất nhiều số điện thoại", en: "Many Phones"}}
+kind: ngo
+province: "42"
+phones:
+{phones}
+services:
+  - category: legal
+    description: {{vi: "Tư vấn", en: "Advice"}}
+""" + CONSENTED
+    project = _project(tmp_path, {"ha-tinh/fict-long.yaml": long})
+    with pytest.raises(QRError) as info:
+        _make(project, {"province": ["42"]})
+    assert re.fullmatch(
+        r"leaflet 42-ha-tinh \(leaflet-trifold\), provider 'fict-long': the payload "
+        r"is \d+ bytes, a version \d+ symbol at level M \(\d+ modules\); the space "
+        r"takes 72 modules of 0\.50 mm, so it is \d+ modules \(\d+ bytes\) over\. "
+        r"Shorten the entry \(fewer phones, a shorter short_name or hours note\), "
+        r"raise qr\.max_span or choose qr\.payload: tel or url in the layout",
+        str(info.value)), str(info.value)
+
+
+def test_tel_and_url_payloads_chosen_in_the_layout_scan_back(tmp_path):
+    layouts = tmp_path / "layouts"
+    shutil.copytree(LAYOUTS, layouts)
+    fonts = layouts / "fonts.yaml"
+    fonts.write_text(fonts.read_text(encoding="utf-8").replace(
+        "directory: ../fonts", f"directory: {LAYOUTS.parent / 'fonts'}"),
+        encoding="utf-8")
+    trifold = layouts / "leaflet-trifold.yaml"
+    content = make_content(tmp_path / "content")
+    document = content / "document.yaml"
+    document.write_text(document.read_text(encoding="utf-8").replace(
+        "settings:\n", "settings:\n  qr_base_url: \"https://example.org/s/\"\n"),
+        encoding="utf-8")
+    found = {}
+    for kind in ("tel", "url"):
+        trifold.write_text(trifold.read_text(encoding="utf-8")
+                           + f"\nqr:\n  payload: {kind}\n", encoding="utf-8")
+        project = open_project(content, layouts, tmp_path / "output", TODAY)
+        pdf = _make(project, {"province": ["42"], "final": True})[
+            "leaflets/leaflet-42-ha-tinh-vi+en.pdf"]
+        found[kind] = sorted(_codes(pdf))
+        trifold.write_text(trifold.read_text(encoding="utf-8").replace(
+            f"\nqr:\n  payload: {kind}\n", ""), encoding="utf-8")
+    assert found["tel"] == [b"tel:+842393000003", b"tel:18000000"]
+    assert found["url"] == [b"https://example.org/s/fict-clinic",
+                            b"https://example.org/s/fict-national"]

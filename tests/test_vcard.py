@@ -1,0 +1,84 @@
+"""QR payloads: vCard 3.0 escaping (RFC 2426), tel: and URL payloads."""
+
+from __future__ import annotations
+
+import pytest
+
+from booklet.compose.vcard import Contact, escape, payload, tel, url, vcard
+from booklet.errors import LayoutError
+
+NAME = "Ngô Thị Ấn Độ Ễ; Nhà, \\ tạm\nlánh"
+CONTACT = Contact(
+    id="fict-x", name=NAME, discreet_name="Chị Ấn",
+    phones=("0238 3000 001", "111", "1800.1233"),
+    address="1 Đường Thử, phường Ễ; Hà Tĩnh",
+    website="www.example.org/ngo", hours="T2–T6 07:30–17:00\nnghỉ trưa")
+
+
+def test_escape_follows_rfc_2426():
+    assert escape("a\\b;c,d\ne\r\nf") == "a\\\\b\\;c\\,d\\ne\\nf"
+
+
+def test_vcard_bytes_are_utf8_with_crlf_and_escaped_values():
+    expected = (
+        "BEGIN:VCARD\r\n"
+        "VERSION:3.0\r\n"
+        "N:Ngô Thị Ấn Độ Ễ\\; Nhà\\, \\\\ tạm\\nlánh;;;;\r\n"
+        "FN:Ngô Thị Ấn Độ Ễ\\; Nhà\\, \\\\ tạm\\nlánh\r\n"
+        "TEL;TYPE=VOICE:+842383000001\r\n"
+        "TEL;TYPE=VOICE:111\r\n"
+        "TEL;TYPE=VOICE:18001233\r\n"
+        "ADR;TYPE=WORK:;;1 Đường Thử\\, phường Ễ\\; Hà Tĩnh;;;;\r\n"
+        "URL:https://www.example.org/ngo\r\n"
+        "NOTE:T2–T6 07:30–17:00\\nnghỉ trưa\r\n"
+        "END:VCARD\r\n").encode()
+    assert vcard(CONTACT) == expected
+
+
+def test_discreet_vcard_has_the_neutral_name_and_nothing_that_names_the_service():
+    card = vcard(CONTACT, discreet=True).decode("utf-8")
+    assert "FN:Chị Ấn\r\n" in card
+    assert "Ngô" not in card
+    assert "URL:" not in card and "ADR" not in card
+    assert "TEL;TYPE=VOICE:+842383000001" in card
+
+
+def test_vcard_without_address_has_no_adr_line():
+    card = vcard(Contact(id="a", name="A", phones=("111",))).decode()
+    assert "ADR" not in card
+
+
+def test_old_style_number_is_left_out_of_the_code():
+    # +84 4 ... is Ha Noi's pre-2017 area code: dialling it could ring a stranger.
+    card = vcard(Contact(id="a", name="A", phones=("+84 4 3717 0544", "111"))
+                 ).decode()
+    assert card.count("TEL") == 1 and "TEL;TYPE=VOICE:111\r\n" in card
+    assert payload("vcard", Contact(id="a", name="A",
+                                    phones=("+84 4 3717 0544",))) is None
+
+
+def test_tel_and_url_payloads():
+    assert tel(CONTACT) == b"tel:+842383000001"
+    assert url(CONTACT, "https://example.org/s/") == b"https://example.org/s/fict-x"
+    assert payload("tel", Contact(id="w", name="W", website="www.x.org")) == (
+        b"https://www.x.org")
+
+
+def test_no_phone_and_no_website_gives_no_payload():
+    assert payload("vcard", Contact(id="n", name="N")) is None
+
+
+def test_url_payload_without_base_says_what_to_add():
+    with pytest.raises(LayoutError) as info:
+        payload("url", CONTACT, base_url=None)
+    assert str(info.value) == (
+        "the layout asks for URL QR codes (qr.payload: url) but "
+        "content/document.yaml has no settings.qr_base_url; add one, for "
+        "example qr_base_url: https://example.org/s/, or use qr.payload: vcard")
+
+
+def test_unknown_payload_kind_lists_the_known_ones():
+    with pytest.raises(LayoutError) as info:
+        payload("mecard", CONTACT)
+    assert str(info.value) == (
+        "qr.payload 'mecard' is not known; use one of: vcard, tel, url")
