@@ -1,0 +1,302 @@
+"""Read one workbook cell into a content value, saying what was repaired.
+
+Excel changes what people type: it drops the leading 0 of 0241234567, shows
+8424370000 as 8.42437E+09, turns 1/10/2026 into a serial number, and keeps
+whatever legacy font the text was typed in. Each reader here returns the value
+or raises CellError; repairs it is sure of are returned as notes (warnings).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+import phonenumbers
+from openpyxl.utils.datetime import from_excel
+
+from booklet.load import legacy
+from booklet.load.geography import fold
+from booklet.load.validate import phone_problem
+from booklet.model import DAYS
+
+
+class CellError(ValueError):
+    """A cell value that cannot be used; the message ends with the fix."""
+
+    def __init__(self, message: str, fix: str):
+        super().__init__(message)
+        self.message, self.fix = message, fix
+
+
+def plain_text(value: object, notes: list[str]) -> str:
+    """Any cell value as text, before the kind-specific cleaning."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        notes.append(f"a date cell was read as the text {day:%d/%m/%Y}")
+        return f"{day:%d/%m/%Y}"
+    if isinstance(value, dt.time):
+        return f"{value:%H:%M}"
+    return unicodedata.normalize("NFC", str(value))
+
+
+def words(text: str, notes: list[str], convert_legacy: bool = True) -> str:
+    """Text in a legacy font converted; NFC."""
+    if convert_legacy:
+        try:
+            text, encoding = legacy.convert(text)
+        except legacy.LegacyTextError as exc:
+            raise CellError(str(exc), "retype the text with a Unicode keyboard, "
+                            "or convert it with Unikey's converter, and import "
+                            "again") from None
+        if encoding:
+            notes.append(f"text typed in the legacy {encoding} encoding was "
+                         f"converted to Unicode: '{text}'")
+    return unicodedata.normalize("NFC", text)
+
+
+def line(text: str, notes: list[str]) -> str:
+    """Single-line text: runs of spaces and line breaks become one space."""
+    if re.search(r"[\r\n]", text.strip()):
+        notes.append("line breaks in a single-line field were replaced by spaces")
+    return " ".join(text.split())
+
+
+def paragraphs(text: str) -> str:
+    """Text that may hold paragraphs: trailing spaces and blank edges trimmed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(part.rstrip() for part in text.split("\n")).strip()
+
+
+_SCIENTIFIC = re.compile(r"^[+-]?(\d+)(?:[.,](\d+))?[eE]\+?(\d+)$")
+
+
+def _valid_vn(number: str) -> bool:
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(number, "VN"))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def _digits_number(digits: str, shown: str, notes: list[str]) -> str:
+    """A phone number Excel stored as a number: restore what was lost when sure."""
+    with_zero, with_plus = "0" + digits, "+" + digits
+    zero_ok = len(digits) in (9, 10) and _valid_vn(with_zero)
+    plus_ok = digits.startswith("84") and _valid_vn(with_plus)
+    as_is_ok = phone_problem(digits) is None and len(digits) <= 8
+    if zero_ok and not (plus_ok or as_is_ok):
+        notes.append(f"the phone number was stored as the number {shown}, which "
+                     f"drops the leading 0; restored as {with_zero}: check it")
+        return with_zero
+    if plus_ok and not (zero_ok or as_is_ok):
+        notes.append(f"the phone number was stored as the number {shown}, which "
+                     f"drops the leading +; restored as {with_plus}: check it")
+        return with_plus
+    if as_is_ok and not (zero_ok or plus_ok):
+        return digits
+    raise CellError(
+        f"the phone number was stored as the number {shown}; Excel dropped what "
+        "came before the digits (a 0 or a +) and it cannot be restored with "
+        "certainty",
+        "format the column as Text and type the number as written, for example "
+        "0241234567")
+
+
+def phone(value: object, notes: list[str]) -> str:
+    if isinstance(value, (bool, dt.date, dt.time)):
+        raise CellError(f"{value!r} is not a phone number",
+                        "type the number as written, for example 024 3385 3227")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise CellError(f"the phone number was stored as the number {value}",
+                            "format the column as Text and type the number again")
+        notes.append(f"the phone number was stored as the number {value!r}; "
+                     "the '.0' was dropped")
+        return _digits_number(str(int(value)), repr(value), notes)
+    if isinstance(value, int):
+        return _digits_number(str(value), str(value), notes)
+    text = " ".join(str(value).split())
+    if re.fullmatch(r"\d+\.0+", text):
+        # A number that went through a float on its way here (a CSV export,
+        # a pasted cell): the '.0' is not part of the number.
+        notes.append(f"the phone number was written as the number '{text}'; "
+                     "the '.0' was dropped")
+        return _digits_number(text.split(".")[0], text, notes)
+    match = _SCIENTIFIC.match(text)
+    if match:
+        whole, fraction, _exponent = match.groups()
+        mantissa = (whole + (fraction or "")).lstrip("0")
+        try:
+            number = Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            number = None
+        if number is None or number != number.to_integral_value():
+            raise CellError(f"'{text}' is a number in scientific notation, not a "
+                            "phone number", "type the number again as text")
+        digits = str(int(number))
+        # Only the digits written in the mantissa are known; the exponent
+        # pads with zeros that may stand for lost digits.
+        if len(mantissa) < len(digits):
+            raise CellError(
+                f"'{text}' is a phone number in scientific notation: Excel kept "
+                f"only {len(mantissa)} significant digits of a {len(digits)}-digit "
+                "number, so its last digits are lost",
+                "format the column as Text and type the whole number again")
+        notes.append(f"the phone number was written in scientific notation "
+                     f"('{text}'); all its digits were recoverable")
+        return _digits_number(digits, text, notes)
+    return text
+
+
+_DATE_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def date(value: object, notes: list[str]) -> dt.date:
+    if isinstance(value, dt.datetime):
+        notes.append(f"an Excel date was read as {value:%d/%m/%Y} (day/month/"
+                     "year); check that day and month were not swapped")
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        day = from_excel(value)
+        day = day.date() if isinstance(day, dt.datetime) else day
+        notes.append(f"the date was stored as the number {value!r}, read as the "
+                     f"Excel date {day:%d/%m/%Y}")
+        return day
+    text = " ".join(str(value).split())
+    iso, dmy = _DATE_ISO.match(text), _DATE_DMY.match(text)
+    if dmy and len(dmy[3]) != 4:
+        raise CellError(f"'{text}' has a two-digit year",
+                        "write the year in full: dd/mm/yyyy")
+    try:
+        if iso:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if dmy:
+            # Vietnamese dates are day first: 1/10/2026 is 1 October.
+            return dt.date(int(dmy[3]), int(dmy[2]), int(dmy[1]))
+    except ValueError:
+        raise CellError(f"'{text}' is not a date in the calendar",
+                        "write the date as dd/mm/yyyy, for example 01/10/2026"
+                        ) from None
+    raise CellError(f"'{text}' is not a date",
+                    "write the date as dd/mm/yyyy, for example 01/10/2026")
+
+
+def number(value: object) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    text = str(value).strip().replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        raise CellError(f"'{value}' is not a number",
+                        "write a decimal number, for example 21.0285") from None
+
+
+_YES = {"yes", "co", "true", "x", "1", "y"}
+_NO = {"no", "khong", "false", "0", "n"}
+
+
+def yes_no(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    key = fold(str(value).split("—")[0])
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    raise CellError(f"'{value}' is not yes or no", "choose yes or no from the list")
+
+
+# Day names as people write them, folded: English, and Vietnamese "Thứ Hai",
+# "Thứ 2", "T2" ... "Chủ nhật", "CN".
+_DAY_WORDS = {}
+for _i, _day in enumerate(DAYS):
+    _DAY_WORDS[_day.value] = _day.value
+    _DAY_WORDS[("monday", "tuesday", "wednesday", "thursday", "friday",
+                "saturday", "sunday")[_i]] = _day.value
+    if _i < 6:
+        _DAY_WORDS[f"thu {_i + 2}"] = _DAY_WORDS[f"t{_i + 2}"] = _day.value
+        _DAY_WORDS["thu " + ("hai", "ba", "tu", "nam", "sau", "bay")[_i]] = _day.value
+_DAY_WORDS.update({"chu nhat": "sun", "cn": "sun", "tues": "tue", "thur": "thu",
+                   "thurs": "thu"})
+_ALWAYS = {"24 7", "24 24", "always", "ca ngay"}
+_TIME = r"\d{1,2}(?:[:h.]\d{2}|h)?"
+_SPAN = re.compile(rf"^(?P<days>.*?)[\s:]*(?P<opens>{_TIME})\s*(?:[-–—]|đến|to)"
+                   rf"\s*(?P<closes>{_TIME})$", re.IGNORECASE)
+HOURS_EXAMPLE = "mon-fri 07:30-17:00; sat 07:30-11:30 (or 24/7)"
+
+
+def _time(text: str) -> str:
+    match = re.match(r"^(\d{1,2})(?:[:h.](\d{2})|h)?$", text.lower())
+    return f"{int(match[1]):02d}:{match[2] or '00'}"
+
+
+def _days(text: str) -> list[str]:
+    days: list[str] = []
+    for item in re.split(r"\s*,\s*", text.strip()):
+        ends = [fold(end) for end in re.split(r"\s*[-–—]\s*|\s+(?:đến|to)\s+", item)]
+        if not all(end in _DAY_WORDS for end in ends) or len(ends) > 2:
+            raise CellError(f"'{item}' is not a day or a range of days",
+                            f"write the hours like this: {HOURS_EXAMPLE}")
+        first, last = (DAYS.index(_DAY_WORDS[end]) for end in (ends[0], ends[-1]))
+        if last < first:
+            raise CellError(f"'{item}' runs backwards",
+                            "write ranges from the earlier day, such as mon-fri")
+        days += [d.value for d in DAYS[first:last + 1]]
+    return days
+
+
+def hours(value: object) -> dict:
+    """An hours cell as the `always` and `spans` of model.Hours."""
+    result: dict = {}
+    for part in re.split(r"[;\n]+", str(value)):
+        part = " ".join(part.split())
+        if not part:
+            continue
+        if fold(part) in _ALWAYS:
+            result["always"] = True
+            continue
+        match = _SPAN.match(part)
+        if not match or not match["days"].strip():
+            raise CellError(f"'{part}' is not a span of opening hours",
+                            f"write the hours like this: {HOURS_EXAMPLE}")
+        result.setdefault("spans", []).append({
+            "days": _days(match["days"]), "opens": _time(match["opens"]),
+            "closes": _time(match["closes"])})
+    return result
+
+
+def hours_text(hours_data: dict) -> str:
+    """The cell text for model.Hours data (always and spans; the note has its
+    own columns)."""
+    parts = ["24/7"] if hours_data.get("always") else []
+    for span in hours_data.get("spans", []):
+        parts.append(f"{_days_text(span['days'])} {span['opens']}-{span['closes']}")
+    return "; ".join(parts)
+
+
+def _days_text(days: list[str]) -> str:
+    # Runs of three or more consecutive days in week order become "mon-fri";
+    # expanding the text gives back exactly the same list.
+    order = [d.value for d in DAYS]
+    out, i = [], 0
+    while i < len(days):
+        j = i
+        while (j + 1 < len(days) and days[j] in order and days[j + 1] in order
+               and order.index(days[j + 1]) == order.index(days[j]) + 1):
+            j += 1
+        if j - i >= 2:
+            out.append(f"{days[i]}-{days[j]}")
+            i = j + 1
+        else:
+            out.append(days[i])
+            i += 1
+    return ",".join(out)

@@ -1,0 +1,917 @@
+"""Data collection in Excel: write the template and the export, import a workbook.
+
+The workbook's design lives in workbook.py, the reading of single cells in
+cells.py. An import validates each provider whole through the model before
+its file is written (atomically); a provider with any bad row is reported and
+left as it was, and the other providers still import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula
+from pydantic import ValidationError
+
+from booklet.errors import ImportProblem
+from booklet.finish.output import write_atomic
+from booklet.load import cells
+from booklet.load.content import load_content
+from booklet.load.dump import dump_bytes
+from booklet.load.geography import Geography, GeographyError, fold
+from booklet.load.validate import phone_problem
+from booklet.load.workbook import (
+    BOOL,
+    CHOICE,
+    CODES,
+    COVERAGE,
+    CRITERIA_COLUMNS,
+    DATE,
+    DOCUMENTS,
+    HINTS,
+    HOURS,
+    INSTRUCTIONS_TITLE,
+    LABELS,
+    LINE,
+    LISTS_TITLE,
+    MAX_CRITERIA_COLUMNS,
+    NUMBER,
+    PHONE,
+    PHONES,
+    PROVIDERS,
+    PROVINCE,
+    SHEETS,
+    SOURCES,
+    TEXT,
+    Column,
+    Sheet,
+    choice_label,
+    services_sheet,
+)
+from booklet.model import Content, Provider
+
+log = logging.getLogger(__name__)
+
+# Rows of an empty template (and beyond the data of an export) that carry the
+# text format and the drop-downs.
+BLANK_ROWS = 200
+
+
+# ---------------------------------------------------------------- outcome
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One thing wrong or repaired in the workbook, located to the cell."""
+
+    severity: str
+    sheet: str
+    row: int | None
+    column: str | None
+    header: str
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        where = self.sheet
+        if self.row:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+            if self.header:
+                where += f" ({self.header})"
+        fix = f" Fix: {self.fix}" if self.fix else ""
+        return f"{where}: {self.severity}: {self.message}.{fix}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+@dataclass
+class Change:
+    """What an import did to one provider file."""
+
+    provider: str
+    action: str          # created, changed, unchanged, removed, kept, skipped
+    path: str = ""
+    fields: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        text = f"{self.action} {self.provider}"
+        if self.fields:
+            text += ": " + ", ".join(self.fields)
+        if self.path:
+            text += f" ({self.path})"
+        return text
+
+
+@dataclass
+class Outcome:
+    """What an import did (or, in a dry run, would do)."""
+
+    dry_run: bool = False
+    changes: list[Change] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.is_error]
+
+    def count(self, action: str) -> int:
+        return sum(c.action == action for c in self.changes)
+
+    def lines(self) -> list[str]:
+        out = [str(issue) for issue in self.issues]
+        out += [str(change) for change in self.changes]
+        summary = ", ".join(f"{self.count(a)} {a}" for a in (
+            "created", "changed", "unchanged", "removed", "kept", "skipped"))
+        out.append(f"{summary}" + ("; dry run: nothing was written"
+                                   if self.dry_run else ""))
+        return out
+
+
+# ---------------------------------------------------------------- lists
+
+
+class Lists:
+    """The drop-down lists: name -> [(code, label)], from the content codes."""
+
+    def __init__(self, content: Content):
+        self.geography = Geography(content.provinces)
+        self.items: dict[str, list[tuple[str, str]]] = {
+            name: [(str(code), choice_label(str(code), vi, en))
+                   for code, (vi, en) in labels.items()]
+            for name, labels in LABELS.items()}
+        self.items["province"] = [(c, self.geography.label(c))
+                                  for c in self.geography.provinces]
+        self.items["category"] = [(c.code, choice_label(c.code, c.name.vi or "",
+                                                        c.name.en or ""))
+                                  for c in content.categories]
+        self.items["criterion"] = [(c.code, choice_label(c.code, c.label.vi or "",
+                                                         c.label.en or ""))
+                                   for c in content.criteria]
+
+    def label(self, name: str, code: str) -> str:
+        return next((label for c, label in self.items[name] if c == code), code)
+
+    def code(self, name: str, value: str) -> str:
+        """The code a drop-down value (or a code or label typed by hand) means."""
+        head = value.split("—")[0].strip()
+        wanted = {fold(value), fold(head)}
+        for code, label in self.items[name]:
+            parts = label.split("—", 1)[-1].split(" / ")
+            forms = {fold(code), fold(label), *(fold(p) for p in parts)}
+            if wanted & forms:
+                return code
+        codes = ", ".join(code for code, _ in self.items[name])
+        raise cells.CellError(f"'{value}' is not in the list ({codes})",
+                              "choose a value from the drop-down list")
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _content_for_template(project) -> Content:
+    loaded = load_content(project.content_dir)
+    if loaded.content is None:
+        raise ImportProblem(
+            f"cannot read the codes in {project.content_dir}: run 'booklet check'")
+    return loaded.content
+
+
+def write_template(project, path: Path) -> None:
+    """The empty data-collection workbook."""
+    _save(_workbook(_content_for_template(project), []), Path(path))
+
+
+def write_export(project, path: Path) -> None:
+    """The current content as a filled workbook in the template's format."""
+    content = project.content  # raises when the content has errors
+    providers = sorted(content.providers, key=lambda p: (
+        content.provider_files.get(p.id, ""), p.id))
+    _save(_workbook(content, providers), Path(path))
+
+
+def _save(wb: Workbook, path: Path) -> None:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_atomic(path, buffer.getvalue())
+    log.info("wrote %s", path)
+
+
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _workbook(content: Content, providers: list[Provider]) -> Workbook:
+    lists = Lists(content)
+    wb = Workbook()
+    _instructions(wb.active, lists)
+    rows = {sheet.key: [] for sheet in SHEETS}
+    for provider in providers:
+        for key, sheet_rows in provider_rows(provider, lists).items():
+            rows[key] += sheet_rows
+    list_ws = wb.create_sheet(LISTS_TITLE)
+    ranges = _write_lists(list_ws, lists)
+    most = max((len(s.eligibility.criteria) for p in providers for s in p.services),
+               default=0)
+    for sheet in _sheets(most):
+        ws = wb.create_sheet(sheet.title, index=len(wb.sheetnames) - 1)
+        _write_sheet(ws, sheet, rows[sheet.key], ranges)
+    list_ws.sheet_state = "hidden"
+    return wb
+
+
+def _sheets(criteria: int) -> tuple[Sheet, ...]:
+    """The data sheets, with enough eligibility columns for `criteria`."""
+    services = services_sheet(max(CRITERIA_COLUMNS, criteria))
+    return tuple(services if s.key == "services" else s for s in SHEETS)
+
+
+def _write_lists(ws, lists: Lists) -> dict[str, str]:
+    ranges = {}
+    for i, (name, items) in enumerate(sorted(lists.items.items()), start=1):
+        letter = get_column_letter(i)
+        ws.cell(1, i, name)
+        for j, (_, label) in enumerate(items, start=2):
+            ws.cell(j, i, label)
+        ranges[name] = f"{LISTS_TITLE}!${letter}$2:${letter}${len(items) + 1}"
+        ws.column_dimensions[letter].width = 40
+    return ranges
+
+
+def _write_sheet(ws, sheet: Sheet, rows: list[dict], ranges: dict[str, str]) -> None:
+    last = len(rows) + 1 + BLANK_ROWS
+    for i, column in enumerate(sheet.columns, start=1):
+        letter = get_column_letter(i)
+        head = ws.cell(1, i, column.header)
+        head.font, head.fill, head.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
+        ws.column_dimensions[letter].width = column.width
+        # Text format ("@") on every data cell, so that Excel keeps the
+        # leading zeros of phones, codes and ids and does not turn dates and
+        # times into numbers.
+        text_format = column.kind != NUMBER
+        for r in range(2, last + 1):
+            cell = ws.cell(r, i)
+            if text_format:
+                cell.number_format = "@"
+            if column.kind == TEXT:
+                cell.alignment = _WRAP
+        hint = HINTS.get(column.kind)
+        if hint and not column.choices:
+            dv = DataValidation(allow_blank=True, showInputMessage=True,
+                                promptTitle=hint[0], prompt=hint[1])
+            dv.add(f"{letter}2:{letter}{last}")
+            ws.add_data_validation(dv)
+        if column.choices:
+            dv = DataValidation(type="list", formula1=ranges[column.choices],
+                                allow_blank=True)
+            if hint:
+                dv.showInputMessage = True
+                dv.promptTitle, dv.prompt = hint
+            # Coverage also takes a typed list of provinces.
+            dv.showErrorMessage = column.kind != COVERAGE
+            dv.errorTitle = "Giá trị không có trong danh sách / Not in the list"
+            dv.error = ("Chọn một giá trị trong danh sách. / "
+                        "Choose a value from the list.")
+            dv.add(f"{letter}2:{letter}{last}")
+            ws.add_data_validation(dv)
+    for r, row in enumerate(rows, start=2):
+        for i, column in enumerate(sheet.columns, start=1):
+            value = row.get(column.key)
+            if value not in (None, ""):
+                ws.cell(r, i, value)
+    ws.row_dimensions[1].height = 62  # four lines of bilingual header
+    ws.freeze_panes = "B2"
+
+
+def _get(data: object, path: tuple) -> object:
+    for part in path:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _cell_value(column: Column, data: dict, lists: Lists) -> object:
+    value = _get(data, column.path)
+    if value is None or value == []:
+        return None
+    kind = column.kind
+    if kind == HOURS:
+        return cells.hours_text(value) or None
+    if kind == BOOL:
+        return lists.label("yesno", "yes" if value else "no")
+    if kind == CHOICE:
+        return lists.label(column.choices, str(value))
+    if kind == PROVINCE:
+        return lists.geography.label(value)
+    if kind == COVERAGE:
+        return lists.geography.coverage_text(value)
+    if kind == DATE:
+        return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+    if kind == CODES:
+        return ", ".join(value)
+    return value
+
+
+def provider_rows(provider: Provider, lists: Lists) -> dict[str, list[dict]]:
+    """The workbook rows of one provider, per sheet: column key -> cell value."""
+    data = provider.model_dump(mode="json")
+
+    services = services_sheet(max(CRITERIA_COLUMNS, max(
+        (len(s.eligibility.criteria) for s in provider.services), default=0)))
+
+    def row(sheet: Sheet, part: dict, **extra) -> dict:
+        values = {c.key: _cell_value(c, part, lists) for c in sheet.columns
+                  if c.path}
+        values["provider_id"] = provider.id
+        return {**values, **extra}
+
+    rows = {"providers": [row(PROVIDERS, data)],
+            "phones": [row(PHONES, p) for p in data["phones"]],
+            "services": [], "documents": [],
+            "sources": [{"provider_id": provider.id, "url": url}
+                        for url in data["sources"]]}
+    for n, service in enumerate(data["services"], start=1):
+        rows["services"].append(row(services, service, service_no=n))
+        for document in service["documents"]:
+            rows["documents"].append({"provider_id": provider.id, "service_no": n,
+                                      "document_vi": document.get("vi"),
+                                      "document_en": document.get("en")})
+    return rows
+
+
+_INSTRUCTIONS = (
+    ("Bảng tính thu thập thông tin nhà cung cấp dịch vụ",
+     "Workbook for collecting information about service providers"),
+    ("Mỗi nhà cung cấp là một dòng trong trang 'Nhà cung cấp'. Điện thoại, dịch "
+     "vụ, giấy tờ và nguồn nằm ở các trang riêng, mỗi dòng ghi mã nhà cung cấp.",
+     "Each provider is one row on the 'Providers' sheet. Phones, services, "
+     "documents and sources have their own sheets; each row there starts with "
+     "the provider id."),
+    ("Mã nhà cung cấp: chữ thường không dấu, số và dấu gạch ngang, ví dụ "
+     "'blue-dragon'. Không đổi mã của nhà cung cấp đã có.",
+     "Provider id: lower-case letters without accents, digits and hyphens, for "
+     "example 'blue-dragon'. Never change the id of an existing provider."),
+    ("Cột có danh sách: chọn một giá trị trong danh sách thả xuống.",
+     "Columns with a list: choose a value from the drop-down."),
+    ("Số điện thoại: gõ đúng như khi gọi, giữ số 0 ở đầu, ví dụ 024 3385 3227. "
+     "Các cột này được định dạng Văn bản (Text); đừng đổi định dạng.",
+     "Phone numbers: type them as dialled, with the leading 0, for example "
+     "024 3385 3227. These columns are formatted as Text; keep that format."),
+    ("Ngày: ngày/tháng/năm, ví dụ 01/10/2026.",
+     "Dates: day/month/year, for example 01/10/2026."),
+    ("Giờ làm việc: ngày và giờ, cách nhau bằng dấu chấm phẩy, ví dụ "
+     "'T2-T6 07:30-17:00; T7 07:30-11:30', hoặc '24/7'.",
+     f"Working hours: days and times separated by semicolons, for example "
+     f"'{cells.HOURS_EXAMPLE}'."),
+    ("Tỉnh/thành phố: một trong 34 đơn vị từ 1/7/2025. Tên tỉnh cũ được chuyển "
+     "sang tỉnh mới; tên huyện, xã không được chấp nhận.",
+     "Province: one of the 34 units in force since 1 July 2025. Former province "
+     "names are mapped to the new province; district or commune names are not "
+     "accepted."),
+    ("Phạm vi: 'national' (toàn quốc), 'province' (chỉ tỉnh này) hoặc danh sách "
+     "tỉnh cách nhau bằng dấu chấm phẩy.",
+     "Coverage: 'national', 'province' (this province only) or a list of "
+     "provinces separated by semicolons."),
+    ("Cuộc gọi xác minh: hỏi nhà cung cấp có đồng ý đăng thông tin trên bản in và "
+     "bản điện tử không, ghi ngày đồng ý; hỏi về năm tiêu chuẩn chăm sóc; ghi "
+     "tình trạng, ngày, cách xác minh và tên người xác minh.",
+     "The verification call: ask whether the provider agrees to be published in "
+     "print and digitally and note the date; ask about the five care standards; "
+     "record the verification status, date, method and who verified."),
+    ("Ghi chú nội bộ không bao giờ được in. Địa chỉ 'bí mật' (nhà tạm lánh) "
+     "không được in cho công chúng.",
+     "Internal notes are never printed. A 'confidential' address (shelters) is "
+     "never printed for the public."),
+    ("Nhập lại: booklet import TỆP.xlsx --dry-run để xem thay đổi trước.",
+     "Import: booklet import FILE.xlsx --dry-run shows the changes first."),
+)
+
+
+def _instructions(ws, lists: Lists) -> None:
+    ws.title = INSTRUCTIONS_TITLE
+    ws.column_dimensions["A"].width = 70
+    ws.column_dimensions["B"].width = 70
+    for r, (vi, en) in enumerate(_INSTRUCTIONS, start=1):
+        for c, text in enumerate((vi, en), start=1):
+            cell = ws.cell(r, c, text)
+            cell.alignment = _WRAP
+            if r == 1:
+                cell.font = Font(bold=True, size=14)
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass
+class _Row:
+    """One data row read from a sheet: column key -> value, and where each is."""
+
+    sheet: Sheet
+    number: int
+    values: dict = field(default_factory=dict)
+    letters: dict = field(default_factory=dict)
+    bad: bool = False
+    reader: _SheetReader | None = None
+
+
+class _SheetReader:
+    """Cells of one sheet, with merges spread and formulas resolved."""
+
+    def __init__(self, sheet: Sheet, values_ws, formulas_ws, outcome: Outcome,
+                 lists: Lists):
+        self.sheet, self.ws, self.fws = sheet, values_ws, formulas_ws
+        self.outcome, self.lists = outcome, lists
+        self.title = values_ws.title
+        self.columns: dict[int, Column] = {}
+        self.merged: dict[tuple[int, int], object] = {}
+        self._headers()
+        self._merges()
+
+    def issue(self, severity: str, row: int | None, col: int | None,
+              message: str, fix: str = "") -> None:
+        column = self.columns.get(col) if col else None
+        self.outcome.issues.append(Issue(
+            severity, self.title, row, get_column_letter(col) if col else None,
+            column.en if column else "", message, fix))
+
+    def _headers(self) -> None:
+        known = {}
+        for column in self.sheet.columns:
+            for form in (column.header, column.vi, column.en, column.key):
+                known.setdefault(fold(form), column)
+        for col in range(1, self.ws.max_column + 1):
+            text = self.ws.cell(1, col).value
+            if text is None or str(text).strip() == "":
+                continue
+            lines = [fold(part) for part in str(text).split("\n")]
+            column = next((known[k] for k in [fold(str(text)), *lines]
+                           if k in known), None)
+            if column is None:
+                self.issue("warning", 1, col, f"the column '{text}' is not part of "
+                           "the template and was ignored",
+                           "move its information into a template column")
+            elif column in self.columns.values():
+                self.issue("error", 1, col, f"the column '{column.en}' appears "
+                           "twice", "delete one of the two columns")
+            else:
+                self.columns[col] = column
+        if self.sheet.columns[0] not in self.columns.values():
+            self.issue("error", 1, None, "the sheet has no 'Provider id' column",
+                       "restore the header row from a fresh template")
+
+    def _merges(self) -> None:
+        for merged in self.ws.merged_cells.ranges:
+            if merged.max_row < 2:
+                continue
+            value = self._raw(merged.min_row, merged.min_col)
+            # Excel keeps the value in the first cell only. Down a column, a
+            # merge means "the same for every row"; across columns it is
+            # layout, so the other columns stay empty.
+            for row in range(max(2, merged.min_row), merged.max_row + 1):
+                for col in range(merged.min_col, merged.max_col + 1):
+                    self.merged[(row, col)] = (
+                        value if col == merged.min_col else None)
+            if value in (None, ""):
+                continue
+            if merged.max_row > merged.min_row:
+                self.issue("warning", merged.min_row, merged.min_col,
+                           f"cells {merged.coord} are merged; the value '{value}' "
+                           f"was used for every row from {merged.min_row} to "
+                           f"{merged.max_row}",
+                           "unmerge the cells and fill in each row")
+            if merged.max_col > merged.min_col:
+                self.issue("warning", merged.min_row, merged.min_col,
+                           f"cells {merged.coord} are merged across columns; only "
+                           f"column {get_column_letter(merged.min_col)} holds the "
+                           "value", "unmerge the cells")
+
+    def _raw(self, row: int, col: int) -> object:
+        """The value of a cell; a formula gives way to its saved result."""
+        formula = self.fws.cell(row, col).value
+        value = self.ws.cell(row, col).value
+        is_formula = isinstance(formula, ArrayFormula) or (
+            isinstance(formula, str) and formula.startswith("="))
+        if not is_formula:
+            return value
+        text = formula.text if isinstance(formula, ArrayFormula) else formula
+        if value is None:
+            self.issue("error", row, col, f"the cell holds the formula {text} "
+                       "and no saved result",
+                       "replace the formula by the value it should give "
+                       "(copy, then paste as values)")
+            return _FORMULA_WITHOUT_VALUE
+        self.issue("warning", row, col, f"the cell holds the formula {text}; its "
+                   f"last computed result '{value}' was used",
+                   "replace the formula by its value (copy, then paste as values)")
+        return value
+
+    def rows(self) -> list[_Row]:
+        out = []
+        for r in range(2, self.ws.max_row + 1):
+            row = _Row(self.sheet, r, reader=self)
+            for col, column in self.columns.items():
+                raw = self.merged[(r, col)] if (r, col) in self.merged else (
+                    self._raw(r, col))
+                if raw is _FORMULA_WITHOUT_VALUE:
+                    row.bad = True
+                    row.letters[column.key] = col
+                    continue
+                if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+                    continue
+                row.letters[column.key] = col
+                try:
+                    row.values[column.key] = self._parse(r, col, column, raw)
+                except (cells.CellError, GeographyError) as exc:
+                    message = getattr(exc, "message", str(exc))
+                    fix = getattr(exc, "fix", "choose the province from the "
+                                  "drop-down list")
+                    self.issue("error", r, col, message, fix)
+                    row.bad = True
+            if row.values or row.bad:
+                out.append(row)
+        return out
+
+    def _parse(self, r: int, col: int, column: Column, raw: object) -> object:
+        notes: list[str] = []
+        value = self._convert(column, raw, notes)
+        for note in notes:
+            self.issue("warning", r, col, note)
+        return value
+
+    def _convert(self, column: Column, raw: object, notes: list[str]) -> object:
+        kind = column.kind
+        if kind == PHONE:
+            return cells.phone(raw, notes)
+        if kind == DATE:
+            return cells.date(raw, notes)
+        if kind == NUMBER:
+            return cells.number(raw)
+        if kind == BOOL:
+            return cells.yes_no(raw)
+        text = cells.plain_text(raw, notes)
+        if kind == TEXT:
+            return cells.paragraphs(cells.words(text, notes))
+        text = cells.line(cells.words(text, notes, kind in (LINE, PROVINCE,
+                                                             COVERAGE)), notes)
+        if kind == CHOICE:
+            return self.lists.code(column.choices, text)
+        if kind == HOURS:
+            return cells.hours(text)
+        if kind == PROVINCE:
+            place = self.lists.geography.resolve(text)
+            if place.note:
+                notes.append(place.note)
+            return place.code
+        if kind == COVERAGE:
+            coverage, mapped = self.lists.geography.coverage(text)
+            notes.extend(mapped)
+            return coverage
+        if kind == CODES:
+            return [part for part in text.replace(";", ",").replace(" ", ",")
+                    .split(",") if part]
+        return text
+
+
+_FORMULA_WITHOUT_VALUE = object()
+
+
+def _put(tree: dict, path: tuple, value: object) -> None:
+    """Set `value` at `path`; an int at the end appends to a list."""
+    node = tree
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    last = path[-1]
+    if isinstance(value, dict) and isinstance(node.get(last), dict):
+        node[last].update(value)
+    else:
+        node[last] = value
+
+
+def _tree(row: _Row) -> dict:
+    tree: dict = {}
+    for column in row.sheet.columns:
+        if column.key not in row.values or not column.path:
+            continue
+        if column.key == "provider_id" and row.sheet is not PROVIDERS:
+            continue  # the key that links the row to its provider
+        value = row.values[column.key]
+        if isinstance(column.path[-1], int):
+            parent = tree
+            for part in column.path[:-2]:
+                parent = parent.setdefault(part, {})
+            parent.setdefault(column.path[-2], []).append(value)
+        else:
+            _put(tree, column.path, value)
+    return tree
+
+
+@dataclass
+class _Draft:
+    """A provider assembled from its rows on every sheet."""
+
+    id: str
+    row: _Row
+    phones: list[_Row] = field(default_factory=list)
+    services: list[_Row] = field(default_factory=list)
+    documents: list[_Row] = field(default_factory=list)
+    sources: list[_Row] = field(default_factory=list)
+
+    @property
+    def bad(self) -> bool:
+        return any(r.bad for r in (self.row, *self.phones, *self.services,
+                                   *self.documents, *self.sources))
+
+
+def _read(path: Path, lists: Lists, outcome: Outcome) -> dict[str, _Draft]:
+    try:
+        # The workbook is read twice: once for the results Excel saved and
+        # once for the formulas themselves, so that a formula never reaches
+        # the content unseen.
+        values_wb = load_workbook(path, data_only=True)
+        formulas_wb = load_workbook(path, data_only=False)
+    except FileNotFoundError as exc:
+        raise ImportProblem(f"{path} does not exist") from exc
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile,
+            InvalidFileException) as exc:
+        raise ImportProblem(f"cannot open {path} as an .xlsx workbook ({exc}); "
+                            "save it from Excel as 'Excel Workbook (.xlsx)'"
+                            ) from exc
+    found = {}
+    for sheet in _sheets(MAX_CRITERIA_COLUMNS):
+        title = _find_sheet(values_wb.sheetnames, sheet)
+        if title is None:
+            if sheet is PROVIDERS:
+                raise ImportProblem(
+                    f"{path} has no sheet '{sheet.title}'; use the workbook "
+                    "written by 'booklet template' or 'booklet export'")
+            continue
+        reader = _SheetReader(sheet, values_wb[title], formulas_wb[title], outcome,
+                              lists)
+        found[sheet.key] = (reader, reader.rows())
+    return _assemble(found, outcome)
+
+
+def _find_sheet(names: list[str], sheet: Sheet) -> str | None:
+    wanted = fold(sheet.title)
+    english = fold(sheet.title.split("(")[-1])
+    for name in names:
+        if fold(name) in (wanted, english, sheet.key):
+            return name
+    return None
+
+
+def _assemble(found: dict, outcome: Outcome) -> dict[str, _Draft]:
+    drafts: dict[str, _Draft] = {}
+    reader, rows = found["providers"]
+    for row in rows:
+        pid = row.values.get("provider_id")
+        if not pid:
+            reader.issue("error", row.number, row.letters.get("provider_id", 1),
+                         "the row has no provider id", _id_fix(row))
+            continue
+        if pid in drafts:
+            reader.issue("error", row.number, row.letters["provider_id"],
+                         f"the id '{pid}' is also used on row {drafts[pid].row.number}",
+                         "give each provider its own id")
+            drafts[pid].row.bad = True
+            continue
+        drafts[pid] = _Draft(pid, row)
+    for key in ("phones", "services", "documents", "sources"):
+        if key not in found:
+            continue
+        reader, rows = found[key]
+        for row in rows:
+            pid = row.values.get("provider_id")
+            draft = drafts.get(pid) if pid else None
+            if draft is None:
+                reader.issue(
+                    "error", row.number, row.letters.get("provider_id", 1),
+                    f"the provider id '{pid}' is not on the Providers sheet"
+                    if pid else "the row has no provider id",
+                    "write the id of a provider listed on the Providers sheet")
+                continue
+            getattr(draft, key).append(row)
+    return drafts
+
+
+def _id_fix(row: _Row) -> str:
+    name = row.values.get("name_en") or row.values.get("name_vi") or ""
+    slug = "-".join(fold(name).split())[:40]
+    return (f"give the provider an id, for example '{slug}'" if slug
+            else "give the provider an id")
+
+
+def _locate(draft: _Draft, loc: tuple) -> tuple[_Row, str | None]:
+    """The row and column key a pydantic error location points at."""
+    loc = tuple(p for p in loc if isinstance(p, int) or "[" not in str(p))
+    row, sheet, rest = draft.row, PROVIDERS, loc
+    if loc[:1] in (("phones",), ("services",)) and len(loc) > 1:
+        rows = draft.phones if loc[0] == "phones" else draft.services
+        row = rows[loc[1]] if loc[1] < len(rows) else row
+        sheet, rest = row.sheet, loc[2:]
+        if rest[:1] == ("documents",) and len(rest) > 1:
+            number = loc[1] + 1
+            docs = [d for d in draft.documents
+                    if d.values.get("service_no", 0) == number]
+            row = docs[rest[1]] if rest[1] < len(docs) else row
+            sheet, rest = DOCUMENTS, rest[2:]
+    elif loc[:1] == ("sources",) and len(loc) > 1:
+        row = draft.sources[loc[1]] if loc[1] < len(draft.sources) else row
+        sheet, rest = SOURCES, ()
+    best = None
+    for column in sheet.columns:
+        path = column.path or ("url",)
+        n = 0
+        while n < min(len(path), len(rest)) and path[n] == rest[n]:
+            n += 1
+        if n and (best is None or n > best[0]):
+            best = (n, column.key)
+    return row, (best[1] if best else None)
+
+
+def _validate(draft: _Draft) -> Provider | None:
+    tree = _tree(draft.row)
+    tree["phones"] = [_tree(r) for r in draft.phones]
+    services = []
+    for n, row in enumerate(draft.services, start=1):
+        service = _tree(row)
+        number = row.values.get("service_no")
+        number = int(number) if number else n
+        row.values["service_no"] = number
+        docs = [d for d in draft.documents if int(d.values.get("service_no") or 0)
+                == number]
+        for d in docs:
+            d.values["service_no"] = number
+        service["documents"] = [_tree(d) for d in docs]
+        services.append(service)
+    tree["services"] = services
+    numbers = {row.values["service_no"] for row in draft.services}
+    orphans = [d for d in draft.documents if d.values.get("service_no") not in numbers]
+    for d in orphans:
+        d.reader.issue("error", d.number, d.letters.get("service_no"),
+                       f"provider '{draft.id}' has no service number "
+                       f"{d.values.get('service_no')}",
+                       "write the 'Service no.' of a row on the Services sheet")
+    if orphans:
+        return None
+    tree["sources"] = [r.values["url"] for r in draft.sources if "url" in r.values]
+    try:
+        return Provider.model_validate(tree)
+    except ValidationError as exc:
+        for err in exc.errors():
+            row, key = _locate(draft, err["loc"])
+            reader = row.reader
+            col = row.letters.get(key) or next(
+                (c for c, column in reader.columns.items() if column.key == key),
+                None)
+            reader.issue("error", row.number, col, *_explain(err, key))
+        return None
+
+
+def _explain(err: dict, key: str | None) -> tuple[str, str]:
+    """Plain words and a fix for one model error about a cell."""
+    value = err.get("input")
+    if err["type"] == "missing":
+        where = ".".join(str(p) for p in err["loc"])
+        return f"'{where}' is required but empty", "fill in the cell"
+    if err["type"] == "too_short" and err["loc"] == ("services",):
+        return ("the provider has no service",
+                "add at least one row for it on the Services sheet")
+    if err["type"] == "string_pattern_mismatch" and "email" in (key or ""):
+        return (f"'{value}' is not an email address",
+                "write it as name@example.org")
+    if err["type"] == "string_pattern_mismatch":
+        return (f"'{value}' is not a web address",
+                "write the whole address, starting with https://")
+    return err["msg"].removeprefix("Value error, "), "correct the cell"
+
+
+def _check_phones(provider: Provider, draft: _Draft) -> None:
+    """Warn, as 'booklet check' does, about numbers no one could dial."""
+    for phone, row in zip(provider.phones, draft.phones, strict=True):
+        why = phone_problem(phone.number)
+        if why:
+            row.reader.issue("warning", row.number, row.letters.get("number"), why,
+                             "check the number with the provider")
+
+
+def _diff(old: dict, new: dict, prefix: str = "", depth: int = 0) -> list[str]:
+    fields = []
+    for key in list(dict.fromkeys([*old, *new])):
+        a, b = old.get(key), new.get(key)
+        if a == b:
+            continue
+        name = f"{prefix}{key}"
+        if isinstance(a, dict) and isinstance(b, dict) and depth < 1:
+            fields += _diff(a, b, name + ".", depth + 1)
+        else:
+            fields.append(name)
+    return fields
+
+
+def _file_of(content: Content, pid: str) -> Path | None:
+    rel = content.provider_files.get(pid)
+    # Resolved, like the target paths, so that one file never looks like two.
+    return Path(os.path.abspath(rel)).resolve() if rel else None
+
+
+def _target(content_dir: Path, provider: Provider, lists: Lists,
+            current: Path | None) -> Path:
+    folder = "national" if provider.is_national else (
+        lists.geography.provinces[provider.province].slug)
+    base = (content_dir / "providers").resolve()
+    if current is not None and current.parent == base / folder:
+        return current
+    return base / folder / f"{provider.id}.yaml"
+
+
+def import_workbook(project, path: Path, dry_run: bool = False,
+                    remove: bool = False) -> Outcome:
+    """Update the provider files of `project` from the workbook at `path`."""
+    outcome = Outcome(dry_run=dry_run)
+    loaded = load_content(project.content_dir)
+    content = loaded.content
+    if content is None:
+        raise ImportProblem(f"cannot read {project.content_dir}; run 'booklet "
+                            "check' and fix the errors it names first")
+    if loaded.errors:
+        outcome.issues.append(Issue(
+            "warning", "content", None, None, "",
+            f"{len(loaded.errors)} error(s) in {project.content_dir}; providers "
+            "whose files have errors are treated as new",
+            "run 'booklet check'"))
+    lists = Lists(content)
+    drafts = _read(Path(path), lists, outcome)
+    old = {p.id: p for p in content.providers}
+    content_dir = Path(project.content_dir)
+    for pid, draft in drafts.items():
+        provider = None if draft.bad else _validate(draft)
+        if provider is not None:
+            _check_phones(provider, draft)
+        if provider is None:
+            outcome.changes.append(Change(pid, "skipped", f"{PROVIDERS.title} "
+                                          f"row {draft.row.number}: see the errors"))
+            continue
+        _apply(provider, old.get(pid), content, content_dir, lists, outcome)
+    for pid in old:
+        if pid in drafts:
+            continue
+        current = _file_of(content, pid)
+        if remove:
+            if not dry_run and current is not None:
+                current.unlink()
+            outcome.changes.append(Change(pid, "removed", _shown(current)))
+        else:
+            outcome.changes.append(Change(
+                pid, "kept", "not in the workbook; --remove deletes it"))
+    return outcome
+
+
+def _shown(path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _apply(provider: Provider, before: Provider | None, content: Content,
+           content_dir: Path, lists: Lists, outcome: Outcome) -> None:
+    current = _file_of(content, provider.id) if before else None
+    target = _target(content_dir, provider, lists, current)
+    if before is not None and before == provider and target == current:
+        outcome.changes.append(Change(provider.id, "unchanged"))
+        return
+    data = dump_bytes(provider)
+    if before is None:
+        change = Change(provider.id, "created", _shown(target))
+    else:
+        change = Change(provider.id, "changed", _shown(target), _diff(
+            before.model_dump(mode="json"), provider.model_dump(mode="json")))
+        if target != current:
+            change.fields.append(f"moved from {_shown(current)}")
+    if not outcome.dry_run:
+        write_atomic(target, data)
+        if current is not None and target != current:
+            current.unlink()
+    outcome.changes.append(change)

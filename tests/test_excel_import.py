@@ -1,0 +1,378 @@
+"""Importing what real workbooks hold: numbers for phones, serial dates, merges,
+formulas, stray spaces, decomposed and legacy-encoded Vietnamese, old provinces."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from booklet.errors import ImportProblem
+from booklet.load import cells, excel, load_content
+from booklet.load.workbook import DOCUMENTS, PHONES, PROVIDERS, SOURCES, services_sheet
+from booklet.project import open_project
+from tests.conftest import LAYOUTS, TODAY, make_content
+
+SERVICES = services_sheet()
+SHEET_OF = {"providers": PROVIDERS, "phones": PHONES, "services": SERVICES,
+            "documents": DOCUMENTS, "sources": SOURCES}
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("template")
+    project = open_project(make_content(root / "content", {}), LAYOUTS, root, TODAY)
+    path = root / "template.xlsx"
+    excel.write_template(project, path)
+    return path
+
+
+def provider(pid: str, **values) -> dict:
+    return {"provider_id": pid, "name_vi": "Trung tâm Thử", "name_en": "Test Centre",
+            "kind": "ngo — Tổ chức phi chính phủ / NGO",
+            "province": "40 — Nghệ An / Nghe An", **values}
+
+
+def service(pid: str, **values) -> dict:
+    return {"provider_id": pid, "category": "legal", "description_vi": "Tư vấn",
+            "description_en": "Advice", **values}
+
+
+def build(template: Path, path: Path, edit=None, **sheets) -> Path:
+    """A copy of the template with rows written into its sheets, by column key."""
+    wb = load_workbook(template)
+    for key, rows in sheets.items():
+        sheet = SHEET_OF[key]
+        ws = wb[sheet.title]
+        keys = [c.key for c in sheet.columns]
+        for r, row in enumerate(rows, start=2):
+            for name, value in row.items():
+                ws.cell(r, keys.index(name) + 1, value)
+    if edit:
+        edit(wb)
+    wb.save(path)
+    return path
+
+
+def run(tmp_path: Path, workbook: Path, providers: dict | None = None, **kw):
+    content = tmp_path / "content"
+    if not content.exists():
+        make_content(content, providers or {})
+    project = open_project(content, LAYOUTS, tmp_path / "out", TODAY)
+    outcome = excel.import_workbook(project, workbook, **kw)
+    loaded = {p.id: p for p in load_content(content).content.providers}
+    return outcome, loaded
+
+
+def messages(outcome, severity: str) -> list[str]:
+    return [str(i) for i in outcome.issues if i.severity == severity]
+
+
+def col(sheet, key: str) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter([c.key for c in sheet.columns].index(key) + 1)
+
+
+def test_phone_numbers_stored_as_numbers(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider("p-int"), provider("p-float"),
+                          provider("p-sci"), provider("p-exact"), provider("p-short")],
+               phones=[{"provider_id": "p-int", "number": 2433853227},
+                       {"provider_id": "p-float", "number": "912345678.0"},
+                       {"provider_id": "p-sci", "number": "8.42437E+09"},
+                       {"provider_id": "p-exact", "number": "2.433853227E+09"},
+                       {"provider_id": "p-short", "number": 111}],
+               services=[service(p) for p in ("p-int", "p-float", "p-sci",
+                                              "p-exact", "p-short")])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded["p-int"].phones[0].number == "02433853227"
+    assert loaded["p-float"].phones[0].number == "0912345678"
+    assert loaded["p-exact"].phones[0].number == "02433853227"
+    assert loaded["p-short"].phones[0].number == "111"
+    assert "p-sci" not in loaded
+    number = col(PHONES, "number")
+    assert (f"Điện thoại (Phones), row 2, column {number} (Phone number): warning: "
+            "the phone number was stored as the number 2433853227, which drops the "
+            "leading 0; restored as 02433853227: check it.") in messages(outcome,
+                                                                        "warning")
+    assert any("'912345678.0'; the '.0' was dropped" in m
+               for m in messages(outcome, "warning"))
+    # A float cell (as other spreadsheet programs save them) is read the same.
+    notes = []
+    assert cells.phone(912345678.0, notes) == "0912345678"
+    assert notes[0] == ("the phone number was stored as the number 912345678.0; "
+                        "the '.0' was dropped")
+    assert messages(outcome, "error") == [
+        f"Điện thoại (Phones), row 4, column {number} (Phone number): error: "
+        "'8.42437E+09' is a phone number in scientific notation: Excel kept only 6 "
+        "significant digits of a 10-digit number, so its last digits are lost. "
+        "Fix: format the column as Text and type the whole number again"]
+    assert "skipped p-sci (Nhà cung cấp (Providers) row 4: see the errors)" in (
+        outcome.lines())
+    assert outcome.errors
+
+
+def test_a_number_that_cannot_be_restored_is_refused(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx", providers=[provider("p")],
+               phones=[{"provider_id": "p", "number": 12345}],
+               services=[service("p")])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    assert "it cannot be restored with certainty" in messages(outcome, "error")[0]
+
+
+def test_dates_as_serials_datetimes_and_day_first_text(template, tmp_path):
+    rows = [provider("d-serial", verification_status="verified",
+                     verification_date=46296, verification_method="phone"),
+            provider("d-cell", consent_print="yes", consent_print_date=dt.datetime(
+                2026, 10, 2)),
+            provider("d-text", consent_digital="có",
+                     consent_digital_date=" 1/10/2026 "),
+            provider("d-short", consent_print_date="01/10/26"),
+            provider("d-bad", consent_print_date="31/02/2026")]
+    wb = build(template, tmp_path / "w.xlsx", providers=rows,
+               services=[service(r["provider_id"]) for r in rows])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded["d-serial"].verification.date == dt.date(2026, 10, 1)
+    assert loaded["d-cell"].consent.print.date == dt.date(2026, 10, 2)
+    assert loaded["d-text"].consent.digital.date == dt.date(2026, 10, 1)
+    assert loaded["d-text"].consent.digital.given == "yes"
+    assert set(loaded) == {"d-serial", "d-cell", "d-text"}
+    errors = messages(outcome, "error")
+    date_col = col(PROVIDERS, "consent_print_date")
+    assert errors == [
+        f"Nhà cung cấp (Providers), row 5, column {date_col} (Date of print "
+        "consent): error: '01/10/26' has a two-digit year. Fix: write the year "
+        "in full: dd/mm/yyyy",
+        f"Nhà cung cấp (Providers), row 6, column {date_col} (Date of print "
+        "consent): error: '31/02/2026' is not a date in the calendar. Fix: write "
+        "the date as dd/mm/yyyy, for example 01/10/2026"]
+    assert any("stored as the number 46296, read as the Excel date 01/10/2026" in m
+               for m in messages(outcome, "warning"))
+
+
+def test_merged_cells_spanning_rows_apply_to_every_row(template, tmp_path):
+    def merge(wb):
+        wb[SERVICES.title].merge_cells("A2:A3")
+        ws = wb[PROVIDERS.title]
+        by = col(PROVIDERS, "verification_by")
+        ws.merge_cells(f"{by}2:{by}3")
+        # Across columns a merge is layout: the English cell stays empty.
+        ws.merge_cells(f"{col(PROVIDERS, 'short_name_vi')}3:"
+                       f"{col(PROVIDERS, 'short_name_en')}3")
+
+    wb = build(template, tmp_path / "w.xlsx", edit=merge,
+               providers=[provider("m-1", verification_by="Lan"),
+                          provider("m-2", short_name_vi="Thử")],
+               services=[service("m-1"), {"category": "medical",
+                                          "description_en": "Check-ups"},
+                         service("m-2")])
+    outcome, loaded = run(tmp_path, wb)
+    assert [s.category for s in loaded["m-1"].services] == ["legal", "medical"]
+    assert loaded["m-2"].verification.by == "Lan"
+    assert (loaded["m-2"].short_name.vi, loaded["m-2"].short_name.en) == ("Thử", None)
+    by = col(PROVIDERS, "verification_by")
+    assert (f"Nhà cung cấp (Providers), row 2, column {by} (Verified by): warning: "
+            f"cells {by}2:{by}3 are merged; the value 'Lan' was used for every row "
+            "from 2 to 3. Fix: unmerge the cells and fill in each row"
+            ) in messages(outcome, "warning")
+    assert not outcome.errors
+
+
+def _with_cached_value(path: Path, sheet_index: int, cell: str, value: str) -> None:
+    """Give a formula cell a saved result, as Excel does when it saves."""
+    name = f"xl/worksheets/sheet{sheet_index}.xml"
+    with zipfile.ZipFile(path) as zin:
+        items = {n: zin.read(n) for n in zin.namelist()}
+    xml = items[name].decode()
+    xml, count = re.subn(rf'<c r="{cell}"([^>]*)><f>(.*?)</f><v\s*/?>(</v>)?',
+                         rf'<c r="{cell}"\1 t="str"><f>\2</f><v>{value}</v>', xml)
+    assert count == 1
+    items[name] = xml.encode()
+    with zipfile.ZipFile(path, "w") as zout:
+        for n, data in items.items():
+            zout.writestr(n, data)
+
+
+def test_formulas_use_the_saved_result_or_are_refused(template, tmp_path):
+    short = col(PROVIDERS, "short_name_en")
+    path = build(template, tmp_path / "w.xlsx",
+                 providers=[provider("f-cached", short_name_en='=UPPER("x")'),
+                            provider("f-none", short_name_en='=UPPER("y")')],
+                 services=[service("f-cached"), service("f-none")])
+    # The Providers sheet is the second sheet of the workbook.
+    _with_cached_value(path, 2, f"{short}2", "Cached Name")
+    outcome, loaded = run(tmp_path, path)
+    assert loaded["f-cached"].short_name.en == "Cached Name"
+    assert "f-none" not in loaded
+    assert (f"Nhà cung cấp (Providers), row 2, column {short} (Short name "
+            "(English)): warning: the cell holds the formula =UPPER(\"x\"); its "
+            "last computed result 'Cached Name' was used. Fix: replace the formula "
+            "by its value (copy, then paste as values)") in messages(outcome,
+                                                                      "warning")
+    assert messages(outcome, "error") == [
+        f"Nhà cung cấp (Providers), row 3, column {short} (Short name (English)): "
+        "error: the cell holds the formula =UPPER(\"y\") and no saved result. "
+        "Fix: replace the formula by the value it should give (copy, then paste "
+        "as values)"]
+
+
+def test_spaces_line_breaks_and_decomposed_text_are_cleaned(template, tmp_path):
+    nfd = unicodedata.normalize("NFD", "Nhà Ánh Sáng")
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider("s-1", name_vi=f"  {nfd}\n  Nghệ An ",
+                                   provider_id=" s-1 ")],
+               services=[service("s-1", description_vi="Dòng một  \r\n\r\nDòng hai ",
+                                 provider_id="s-1")])
+    outcome, loaded = run(tmp_path, wb)
+    p = loaded["s-1"]
+    assert p.name.vi == "Nhà Ánh Sáng Nghệ An"
+    assert unicodedata.is_normalized("NFC", p.name.vi)
+    assert p.services[0].description.vi == "Dòng một\n\nDòng hai"
+    assert any("line breaks in a single-line field were replaced by spaces" in m
+               for m in messages(outcome, "warning"))
+
+
+def test_legacy_encodings_are_converted_or_the_row_refused(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider("l-tcvn", name_vi="Trung t©m C«ng t¸c x· héi"),
+                          provider("l-vni", name_vi="Ngöôøi bò mua baùn"),
+                          provider("l-bad", name_vi="Nhµ ñø")],
+               services=[service("l-tcvn"), service("l-vni"), service("l-bad")])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded["l-tcvn"].name.vi == "Trung tâm Công tác xã hội"
+    assert loaded["l-vni"].name.vi == "Người bị mua bán"
+    assert "l-bad" not in loaded
+    name = col(PROVIDERS, "name_vi")
+    assert (f"Nhà cung cấp (Providers), row 2, column {name} (Full name "
+            "(Vietnamese)): warning: text typed in the legacy TCVN3 encoding was "
+            "converted to Unicode: 'Trung tâm Công tác xã hội'.") in messages(
+                outcome, "warning")
+    assert messages(outcome, "error")[0].startswith(
+        f"Nhà cung cấp (Providers), row 4, column {name} (Full name (Vietnamese)): "
+        "error: 'Nhµ ñø' has characters of the legacy Vietnamese fonts")
+
+
+def test_province_names_old_and_new(template, tmp_path):
+    rows = [provider("g-1", province="Ha Noi"),
+            provider("g-2", province="Tỉnh Hà Giang"),
+            provider("g-3", province="TP. Hồ Chí Minh", coverage="Bình Dương; 80"),
+            provider("g-4", province="Quận Ba Đình"),
+            provider("g-5", province="NghÖ An")]  # typed in a TCVN3 font
+    wb = build(template, tmp_path / "w.xlsx", providers=rows,
+               services=[service(r["provider_id"]) for r in rows])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded["g-1"].province == "01"
+    assert loaded["g-2"].province == "08"
+    assert loaded["g-3"].province == "79"
+    assert loaded["g-3"].coverage == ["79", "80"]
+    assert loaded["g-5"].province == "40"
+    assert "g-4" not in loaded
+    province = col(PROVIDERS, "province")
+    assert (f"Nhà cung cấp (Providers), row 3, column {province} (Province): "
+            "warning: 'Hà Giang' is a former province; since 1 July 2025 it is "
+            "part of 08 — Tuyên Quang / Tuyen Quang.") in messages(outcome, "warning")
+    assert messages(outcome, "error") == [
+        f"Nhà cung cấp (Providers), row 5, column {province} (Province): error: "
+        "'Quận Ba Đình' is not one of the 34 provinces in force since 1 July 2025 "
+        "(a district, commune or city name is not enough); choose the province "
+        "from the drop-down list, for example '01 — Hà Nội / Ha Noi'. Fix: choose "
+        "the province from the drop-down list"]
+    # The new files sit in the folder of their province.
+    assert (tmp_path / "content/providers/tuyen-quang/g-2.yaml").exists()
+
+
+def test_a_bad_row_leaves_the_existing_file_untouched(template, tmp_path):
+    existing = {"nghe-an/keep.yaml": """\
+id: keep
+name: {vi: "Giữ nguyên", en: "Kept as is"}
+kind: ngo
+province: "40"
+services:
+  - category: legal
+    description: {en: "Advice"}
+"""}
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider("keep", name_en="Changed"), provider("fresh")],
+               phones=[{"provider_id": "keep", "number": "0238 3000 009",
+                        "cost": "expensive"}],
+               services=[service("keep"), service("fresh"),
+                         service("ghost", category="medical")])
+    make_content(tmp_path / "content", existing)
+    before = (tmp_path / "content/providers/nghe-an/keep.yaml").read_bytes()
+    outcome, loaded = run(tmp_path, wb)
+    assert (tmp_path / "content/providers/nghe-an/keep.yaml").read_bytes() == before
+    assert loaded["keep"].name.en == "Kept as is"
+    assert "fresh" in loaded
+    cost = col(PHONES, "cost")
+    errors = messages(outcome, "error")
+    assert errors[0] == (
+        f"Điện thoại (Phones), row 2, column {cost} (Call cost): error: 'expensive' "
+        "is not in the list (free, standard, premium, unknown). Fix: choose a "
+        "value from the drop-down list")
+    assert errors[1] == (
+        "Dịch vụ (Services), row 4, column A (Provider id): error: the provider id "
+        "'ghost' is not on the Providers sheet. Fix: write the id of a provider "
+        "listed on the Providers sheet")
+    assert [str(c) for c in outcome.changes] == [
+        "skipped keep (Nhà cung cấp (Providers) row 2: see the errors)",
+        f"created fresh ({_rel(tmp_path / 'content/providers/nghe-an/fresh.yaml')})"]
+
+
+def _rel(path: Path) -> str:
+    import os
+
+    return os.path.relpath(path)
+
+
+def test_a_provider_without_services_is_refused(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx", providers=[provider("lonely")])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    assert messages(outcome, "error") == [
+        "Nhà cung cấp (Providers), row 2: error: the provider has no service. "
+        "Fix: add at least one row for it on the Services sheet"]
+    assert outcome.lines()[-1] == ("0 created, 0 changed, 0 unchanged, 0 removed, "
+                                   "0 kept, 1 skipped")
+
+
+def test_model_errors_name_the_cell_and_documents_and_sources_import(template,
+                                                                     tmp_path):
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider("v-1", website="not a url"),
+                          provider("v-2", hours="T2-T6 7h30-17h; CN 8:00-11:30")],
+               services=[service("v-1"), service("v-2", service_no=1,
+                                                 eligibility_1="women_only",
+                                                 eligibility_2="Trẻ em")],
+               documents=[{"provider_id": "v-2", "service_no": 1,
+                           "document_vi": "CCCD", "document_en": "ID card"}],
+               sources=[{"provider_id": "v-2", "url": "https://example.org/a"}])
+    outcome, loaded = run(tmp_path, wb)
+    site = col(PROVIDERS, "website")
+    assert messages(outcome, "error") == [
+        f"Nhà cung cấp (Providers), row 2, column {site} (Website): error: "
+        "'not a url' is not a web address. Fix: write the whole address, starting "
+        "with https://"]
+    v2 = loaded["v-2"]
+    assert [(s.days, s.opens, s.closes) for s in v2.hours.spans] == [
+        (["mon", "tue", "wed", "thu", "fri"], "07:30", "17:00"),
+        (["sun"], "08:00", "11:30")]
+    assert v2.services[0].eligibility.criteria == ["women_only", "children"]
+    assert v2.services[0].documents[0].en == "ID card"
+    assert v2.sources == ["https://example.org/a"]
+
+
+def test_a_file_that_is_not_a_workbook_is_named(tmp_path):
+    bad = tmp_path / "notes.xlsx"
+    bad.write_text("not a workbook")
+    with pytest.raises(ImportProblem) as info:
+        run(tmp_path, bad)
+    assert str(info.value) == (
+        f"cannot open {bad} as an .xlsx workbook (File is not a zip file); save it "
+        "from Excel as 'Excel Workbook (.xlsx)'")
