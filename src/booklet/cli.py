@@ -75,6 +75,9 @@ def parser() -> argparse.ArgumentParser:
                          help="refuse unverified entries; respect consent")
     build.add_argument("--skip-unverified", action="store_true",
                        help="with --final, leave unverified entries out")
+    build.add_argument("--discreet", action="store_true",
+                       help="leaflets: QR contacts save under the neutral "
+                            "discreet name, without address or website")
     build.add_argument("--show-confidential", action="store_true",
                        help="caseworker products: print confidential addresses, "
                             "marked as such")
@@ -129,9 +132,17 @@ def cmd_check(args) -> int:
 def cmd_build(args) -> int:
     from booklet.build import build
 
+    misplaced = _misplaced_options(args)
+    if misplaced:
+        print(f"booklet: {misplaced}", file=sys.stderr)
+        return EXIT_USAGE
     project = _project(args)
     problems = project.check(cache=True)
-    _print_problems(problems, args.quiet)
+    _print_problems([p for p in problems if p.is_error or args.verbose], False)
+    warnings = sum(not p.is_error for p in problems)
+    if warnings and not args.verbose and not args.quiet:
+        print(f"{warnings} content warning(s); 'booklet check' lists them",
+              file=sys.stderr)
     if args.strict and problems:
         print(f"{len(problems)} problem(s) and --strict: nothing built",
               file=sys.stderr)
@@ -143,7 +154,7 @@ def cmd_build(args) -> int:
         return EXIT_USAGE
     request = {k: getattr(args, k) for k in (
         "lang", "layout", "province", "area", "region", "category", "audience",
-        "final", "skip_unverified", "show_confidential")}
+        "final", "skip_unverified", "show_confidential", "discreet")}
     request["today"] = args.today
     progress = None
     if not args.quiet and sys.stderr.isatty():
@@ -172,6 +183,30 @@ def cmd_build(args) -> int:
               f"unchanged, {len(result.failures)} failed; see "
               f"{project.output_dir / 'report.json'}", file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_ERRORS
+
+
+# Options that only some products understand: naming one of those products
+# is required, so that an option never silently does nothing.
+_OPTION_PRODUCTS = {
+    "layout": ("directory", "leaflets"),
+    "area": ("leaflets",),
+    "region": ("inserts", "leaflets"),
+    "category": ("inserts", "leaflets"),
+    "audience": ("directory",),
+    "discreet": ("leaflets",),
+    "show_confidential": ("inserts", "directory"),
+}
+
+
+def _misplaced_options(args) -> str | None:
+    for option, owners in _OPTION_PRODUCTS.items():
+        if not getattr(args, option):
+            continue
+        flag = "--" + option.replace("_", "-")
+        if not set(args.products) & set(owners):
+            return (f"{flag} applies to {' and '.join(owners)} only; name the "
+                    f"product, for example: booklet build {owners[0]} {flag} ...")
+    return None
 
 
 def _progress_bar():

@@ -1,0 +1,52 @@
+"""The command line: exit codes and messages a user meets."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from booklet.cli import main
+from tests.conftest import LAYOUTS, TODAY, make_content
+
+
+def test_option_for_another_product_is_refused(capsys):
+    assert main(["build", "--layout", "print"]) == 2
+    assert capsys.readouterr().err == (
+        "booklet: --layout applies to directory and leaflets only; name the "
+        "product, for example: booklet build directory --layout ...\n")
+
+
+def test_unknown_product_is_refused(tmp_path, capsys):
+    content = make_content(tmp_path / "content")
+    code = main(["build", "posters", "--content", str(content), "--layouts",
+                 str(LAYOUTS), "--output", str(tmp_path / "out")])
+    assert code == 2
+    assert "unknown product posters; choose from directory, leaflets, inserts, " \
+           "docx, slides" in capsys.readouterr().err
+
+
+def test_build_reports_per_product_and_exits_zero(tmp_path, capsys):
+    content = make_content(tmp_path / "content")
+    code = main(["build", "leaflets", "--province", "42", "--content",
+                 str(content), "--layouts", str(LAYOUTS), "--output",
+                 str(tmp_path / "out"), "--today", TODAY.isoformat()])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "leaflet-42-ha-tinh-vi+en-print: built; 2 included" in err
+    assert (tmp_path / "out" / "report.json").exists()
+
+
+def test_final_with_unverified_content_fails_naming_entries(tmp_path, capsys):
+    content = make_content(tmp_path / "content")
+    code = main(["build", "inserts", "--province", "42", "--final", "--content",
+                 str(content), "--layouts", str(LAYOUTS), "--output",
+                 str(tmp_path / "out"), "--today", "2027-12-01"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "fict-clinic" in err and "more than 12 months ago" in err
+
+
+def test_python_dash_m_runs_the_cli():
+    done = subprocess.run([sys.executable, "-m", "booklet", "--version"],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "0.1.0"
