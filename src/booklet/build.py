@@ -159,8 +159,8 @@ def build(project: Project, products: list[str], request: dict | None = None,
                 done += 1
                 try:
                     finish(job, report, future.result())
-                except BookletError as exc:
-                    result.failures.append(Failure(job.key, str(exc)))
+                except Exception as exc:  # one product never stops the others
+                    result.failures.append(_failure(job, exc))
                 if progress:
                     progress(done, total, job.key)
     else:
@@ -169,8 +169,8 @@ def build(project: Project, products: list[str], request: dict | None = None,
             try:
                 finish(job, report, product(job.product).make(project, job,
                                                              selection))
-            except BookletError as exc:
-                result.failures.append(Failure(job.key, str(exc)))
+            except Exception as exc:  # one product never stops the others
+                result.failures.append(_failure(job, exc))
             if progress:
                 progress(done, total, job.key)
 
@@ -180,6 +180,17 @@ def build(project: Project, products: list[str], request: dict | None = None,
         "edition_date": content.document.settings.edition_date.isoformat(),
         "failures": [f.__dict__ for f in result.failures]})
     return result
+
+
+def _failure(job: Job, exc: Exception) -> Failure:
+    """A failed job, said plainly: our own errors carry their message; anything
+    else is a defect, logged with its traceback and named as such."""
+    if isinstance(exc, BookletError):
+        return Failure(job.key, str(exc))
+    log.error("%s failed", job.key, exc_info=exc)
+    return Failure(job.key, f"internal error ({type(exc).__name__}: "
+                            f"{str(exc).splitlines()[0] if str(exc) else ''}); "
+                            "please report it with the content that caused it")
 
 
 def _report(job: Job, selection: Selection) -> ProductReport:
