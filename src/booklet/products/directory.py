@@ -1,0 +1,118 @@
+"""The full directory product: print and screen PDFs in Vietnamese and English."""
+
+from __future__ import annotations
+
+import logging
+
+from booklet.compose.directory import compose
+from booklet.errors import BookletError, LayoutError
+from booklet.finish.impose import impose
+from booklet.finish.output import Artifact
+from booklet.layouts import length
+from booklet.products import Job, Made, edition_from
+from booklet.render.directory import render
+from booklet.render.flowables import has_pyphen
+from booklet.render.fonts import register
+from booklet.select import Selection
+
+log = logging.getLogger(__name__)
+
+LANGS = ("vi", "en")
+LAYOUTS = ("print", "screen")
+
+
+def plan(project, request: dict) -> list[Job]:
+    """One job per language and layout asked for (default: all four)."""
+    langs = _narrow(request.get("lang"), LANGS, "language", "--lang")
+    layouts = _narrow(request.get("layout"), LAYOUTS, "layout", "--layout")
+    audience = request.get("audience") or "public"
+    # --province, --region, --area and --category narrow the directory but
+    # keep its file names, as the build report records the scope.
+    provinces, categories = _scope(project.content, request)
+    suffix = "" if audience == "public" else f"-{audience}"
+    jobs = []
+    for lang in langs:
+        for layout in layouts:
+            key = f"directory-{lang}-{layout}{suffix}"
+            outputs = [f"directory/{key}.pdf"]
+            if layout == "print":
+                imposed = key.replace("-print", "-print-a4-imposed", 1)
+                outputs.append(f"directory/{imposed}.pdf")
+            jobs.append(Job(
+                product="directory", key=key,
+                edition=edition_from(request, audience, layout,
+                                     provinces=provinces, categories=categories),
+                params=(("lang", lang), ("layout", layout)),
+                outputs=tuple(outputs)))
+    return jobs
+
+
+def _scope(content, request: dict) -> tuple[tuple | None, tuple | None]:
+    """Provinces and categories a request narrows the directory to."""
+    provinces = request.get("province")
+    for option, groups in (("region", content.regions), ("area", content.areas)):
+        code = request.get(option)
+        if not code:
+            continue
+        found = next((g for g in groups if g.code == code), None)
+        if found is None:
+            raise BookletError(
+                f"directory: unknown {option} '{code}' for --{option}; use one of: "
+                + ", ".join(g.code for g in groups))
+        provinces = [*(provinces or []), *found.provinces]
+    if request.get("province"):
+        known = [p.code for p in content.provinces]
+        wrong = [c for c in request["province"] if c not in known]
+        if wrong:
+            raise BookletError(
+                f"directory: unknown province code(s) {', '.join(wrong)} for "
+                "--province; use two-digit codes from content/provinces.yaml, "
+                "for example 40")
+    categories = request.get("category")
+    if categories:
+        known = [c.code for c in content.categories]
+        wrong = [c for c in categories if c not in known]
+        if wrong:
+            raise BookletError(
+                f"directory: unknown categor(ies) {', '.join(wrong)} for "
+                "--category; use one of: " + ", ".join(known))
+    return (tuple(dict.fromkeys(provinces)) if provinces else None,
+            tuple(categories) if categories else None)
+
+
+def _narrow(value, accepted: tuple[str, ...], what: str, option: str) -> list[str]:
+    if not value:
+        return list(accepted)
+    if value not in accepted:
+        raise BookletError(
+            f"directory: unknown {what} '{value}' for {option}; use one of: "
+            + ", ".join(accepted))
+    return [value]
+
+
+def make(project, job: Job, selection: Selection) -> Made:
+    """The PDFs of one job: the print edition also gives the A4 imposition."""
+    lang, layout = job.param("lang"), job.param("layout")
+    layouts = project.layouts
+    register(layouts.fonts())
+    book = compose(selection, layouts, layout, lang)
+    pdf, pages, blanks = render(book, print_=layout == "print")
+    log.info("%s: %d pages (%d blank), %d entries", job.key, pages, blanks,
+             len(selection.entries))
+    artifacts = [Artifact(job.outputs[0], pdf, pages)]
+    if layout == "print":
+        sheet = book.layout.get("impose", {}).get("sheet")
+        if not sheet:
+            raise LayoutError(
+                f"layouts/{layout}.yaml: impose.sheet is missing; give the sheet "
+                "size, for example [297mm, 210mm]")
+        imposed, sides = impose(pdf, (length(sheet[0]), length(sheet[1])),
+                                title=book.title, lang=lang)
+        artifacts.append(Artifact(job.outputs[1], imposed, sides))
+    warnings = list(book.warnings)
+    if book.layout.get("hyphenate", {}).get(lang) and not has_pyphen():
+        warnings.append(
+            "English words are not hyphenated because pyphen is not installed; "
+            "install pyphen to let ReportLab hyphenate")
+    return Made(artifacts, warnings=warnings)
+

@@ -1,0 +1,322 @@
+"""Typeset a composed directory (compose/directory.Book) as one PDF with
+ReportLab platypus, in a single pass."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from reportlab.platypus import (
+    ActionFlowable,
+    BaseDocTemplate,
+    Frame,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+)
+from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
+
+from booklet.compose.directory import Book, Heading
+from booklet.errors import FitError
+from booklet.layouts import length
+from booklet.render.flowables import (
+    Anchor,
+    Hanging,
+    Leader,
+    Nothing,
+    Typesetter,
+    esc,
+    styles,
+)
+from booklet.render.fonts import canvas_options, face_name
+from booklet.render.page import (
+    Geometry,
+    colour,
+    crop_marks,
+    draft_stamp,
+    draw_icon,
+)
+
+log = logging.getLogger(__name__)
+
+KINDS = ("cover", "plain", "body", "index", "blank", "back")
+
+
+class SetKind(ActionFlowable):
+    """Which kind of page the next page is (cover, body, index ...)."""
+
+    def __init__(self, kind: str):
+        super().__init__()
+        self.kind = kind
+
+    def apply(self, doc):
+        doc.kind = self.kind
+
+
+class Pad(ActionFlowable):
+    """Blank pages so that the page count, with the back cover that follows,
+    is a multiple of `pad_to`: saddle stitching folds sheets of 4 pages."""
+
+    def __init__(self, pad_to: int):
+        super().__init__()
+        self.pad_to = pad_to
+
+    def apply(self, doc):
+        blanks = (-(doc.page + 1)) % self.pad_to
+        doc.pad = blanks
+        extra = []
+        for _ in range(blanks):
+            extra += [SetKind("blank"), PageBreak(), Nothing()]
+        doc.pending[0:0] = extra
+
+
+class DirectoryDoc(BaseDocTemplate):
+    """Page templates by kind and side; records pages, bookmarks and running
+    heads as anchors are drawn."""
+
+    def __init__(self, out, book: Book, geometry: Geometry, styles: dict,
+                 colours: dict, print_: bool):
+        self.book, self.g, self.styles, self.colours = book, geometry, styles, colours
+        self.print_ = print_
+        self.kind = self.page_kind = "cover"
+        self.pages: dict[str, int] = {}
+        self.running = ""
+        self.page_head = ""
+        self.page_fresh = True
+        self.pad = 0
+        self.pending: list = []
+        boxes = ({"trimBox": geometry.trim_box, "bleedBox": geometry.bleed_box}
+                 if print_ else {})
+        family = book.layout["family"]
+        super().__init__(
+            out, pagesize=geometry.media, title=book.title, subject=book.subject,
+            author=book.publisher,
+            creator="booklet", lang=book.lang, displayDocTitle=1,
+            **boxes, **canvas_options(family))
+        self.family = family
+        templates = []
+        for kind in KINDS:
+            for recto in (True, False):
+                templates.append(PageTemplate(
+                    id=f"{kind}-{'r' if recto else 'l'}",
+                    frames=self._frames(kind, recto), onPage=self._on_page,
+                    onPageEnd=self._on_page_end, pagesize=geometry.media))
+        self.addPageTemplates(templates)
+        self._templates = {t.id: t for t in templates}
+
+    def _frames(self, kind: str, recto: bool) -> list[Frame]:
+        x, y, w, h = self.g.text_area(recto)
+        pad = dict(leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        if kind == "index":
+            cols = int(self.book.layout["page"].get("index_columns", 1))
+            gap = length(self.book.layout["page"].get("column_gap", "6mm"))
+            cw = (w - gap * (cols - 1)) / cols
+            return [Frame(x + i * (cw + gap), y, cw, h, id=f"col{i}", **pad)
+                    for i in range(cols)]
+        if kind == "cover":
+            return [Frame(x, y + h * 0.22, w, h * 0.72, id="cover", **pad)]
+        if kind == "back":
+            return [Frame(x, y, w, h * 0.8, id="back", **pad)]
+        return [Frame(x, y, w, h, id="body", **pad)]
+
+    # Page furniture -----------------------------------------------------
+    def handle_pageBegin(self):
+        side = "r" if (self.page + 1) % 2 else "l"
+        self.pageTemplate = self._templates[f"{self.kind}-{side}"]
+        self.page_kind = self.kind
+        self.page_head, self.page_fresh = self.running, True
+        super().handle_pageBegin()
+
+    def _on_page(self, canv, doc):
+        c, g = self.colours, self.g
+        if self.page_kind == "cover":
+            self._cover(canv)
+        if self.page_kind == "back":
+            canv.saveState()
+            canv.setFillColor(c["accent_light"])
+            x0, y0, x1, y1 = g.bleed_box
+            canv.rect(x0, y0, x1 - x0, y1 - y0, stroke=0, fill=1)
+            canv.restoreState()
+        if self.book.draft:
+            draft_stamp(canv, g, self.book.strings["draft_stamp"],
+                        face_name(self.family, "bold"),
+                        self.book.layout["type"]["stamp"], c["stamp"])
+
+    def _cover(self, canv):
+        """Full-bleed colour, and a row of the service icons above a light
+        band at the foot of the cover."""
+        c, g = self.colours, self.g
+        x0, y0, x1, y1 = g.bleed_box
+        canv.saveState()
+        canv.setFillColor(c["accent"])
+        canv.rect(x0, y0, x1 - x0, y1 - y0, stroke=0, fill=1)
+        band = g.off + g.trim_h * 0.2
+        canv.setFillColor(c["accent_light"])
+        canv.rect(x0, y0, x1 - x0, band - y0, stroke=0, fill=1)
+        x, _, w, _ = g.text_area(True)
+        icons = list(dict.fromkeys(self.book.icons))
+        size = min(w / (len(icons) * 1.6), 28) if icons else 0
+        for i, name in enumerate(icons):
+            draw_icon(canv, name, x + i * size * 1.6, band + size * 0.9, size,
+                      c["on_accent"], c["accent"])
+        canv.restoreState()
+
+    def _on_page_end(self, canv, doc):
+        g, c, t = self.g, self.colours, self.book.layout["type"]
+        recto = self.page % 2 == 1
+        if self.page_kind in ("body", "index"):
+            x, _, w, _ = g.text_area(recto)
+            top = g.off + g.trim_h - g.head
+            canv.saveState()
+            canv.setFillColor(c["muted"])
+            canv.setFont(face_name(self.family, "bold"), t["head"])
+            head = self.page_head or self.book.title
+            if recto:
+                canv.drawRightString(x + w, top, head)
+            else:
+                canv.drawString(x, top, head)
+            canv.setStrokeColor(c["rule"])
+            canv.setLineWidth(0.3)
+            canv.line(x, top - t["head"] * 0.6, x + w, top - t["head"] * 0.6)
+            canv.setFillColor(c["text"])
+            canv.setFont(self.family, t["folio"])
+            base = g.off + g.folio
+            if recto:
+                canv.drawRightString(x + w, base, str(self.page))
+            else:
+                canv.drawString(x, base, str(self.page))
+            canv.restoreState()
+        if self.print_:
+            crop_marks(canv, g, c["rule"])
+
+    # Flowables ----------------------------------------------------------
+    def handle_flowable(self, flowables):
+        self.pending = flowables
+        first = flowables[0] if flowables else None
+        try:
+            super().handle_flowable(flowables)
+        except RLLayoutError as exc:
+            who = getattr(first, "provider", "") or getattr(
+                getattr(first, "_content", [None])[0], "provider", "")
+            where = f"provider {who}" if who else f"page {self.page}"
+            raise FitError(
+                f"{where}: cannot be typeset on a {self.pageTemplate.id} page: "
+                f"{exc}. Shorten the text or split it into paragraphs") from exc
+
+    def afterFlowable(self, flowable):
+        if isinstance(flowable, Anchor):
+            if flowable.dest and flowable.dest not in self.pages:
+                self.pages[flowable.dest] = self.page
+                self.canv.bookmarkHorizontalAbsolute(
+                    flowable.dest, self.frame._y + 24)
+                if flowable.outline:
+                    self.canv.addOutlineEntry(flowable.outline, flowable.dest,
+                                              flowable.level,
+                                              closed=flowable.level >= 1)
+            if flowable.running:
+                self.running = flowable.running
+                if self.page_fresh:
+                    self.page_head = flowable.running
+        elif isinstance(flowable, (Paragraph, Hanging, Leader)):
+            # The running head names what the page opens with: the last
+            # heading anchor before the first printed line of the page.
+            self.page_fresh = False
+
+    def page_forms(self) -> None:
+        """Fill in the page numbers of the contents, now that pages are known."""
+        t = self.book.layout["type"]
+        for dest, page in self.pages.items():
+            self.canv.beginForm(f"pg_{dest}", lowerx=-60, lowery=-4, upperx=2,
+                                uppery=t["toc"] + 4)
+            self.canv.setFillColor(self.colours["text"])
+            self.canv.setFont(self.family, t["toc"])
+            self.canv.drawRightString(0, 0, str(page))
+            self.canv.endForm()
+
+    def _endBuild(self):
+        self._doSave = 0
+        super()._endBuild()
+        self.page_forms()
+        self.canv.save()
+
+    def handle_documentBegin(self):
+        super().handle_documentBegin()
+        # Open with the bookmarks panel (PageMode /UseOutlines).
+        self.canv.showOutline()
+
+
+class _Deferred(ActionFlowable):
+    """Insert the flowables `make(doc)` returns when this point is reached."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def apply(self, doc):
+        doc.pending[0:0] = self.make(doc)
+
+
+def toc_lines(book: Book) -> list[tuple[str, str, int]]:
+    """Contents: Part 1 sections, national services, regions and provinces,
+    and the indexes, each with the anchor that gives its page."""
+    w = book.words
+    lines = [(f"{w['part1']}. {w['part1_title']}", "part1", 0)]
+    lines += [(b.attrs["outline"], b.attrs["dest"], 1) for b in book.part1
+              if b.kind == "h1" and b.attrs.get("dest")]
+    for item in book.part2:
+        if isinstance(item, Heading):
+            if item.kind == "part":
+                lines.append((f"{item.kicker}. {item.title}", item.dest, 0))
+            elif item.kind in ("national", "region"):
+                lines.append((item.title, item.dest, 0))
+            else:
+                lines.append((item.title, item.dest, 1))
+    lines += [(w["index_categories"], "index-categories", 0),
+              (w["index_alpha"], "index-alpha", 0)]
+    return lines
+
+
+def render(book: Book, print_: bool) -> tuple[bytes, int, int]:
+    """The directory PDF, its page count and the blank pages added."""
+    where = f"layouts ({'print' if print_ else 'screen'})"
+    g = Geometry.from_layout(book.layout, where)
+    c = {k: colour(v, f"{where} colours.{k}")
+         for k, v in book.layout["colours"].items()}
+    st = styles(book)
+    ts = Typesetter(book, st, c, links=not print_)
+    w = book.words
+    story: list = ts.blocks(book.cover)
+    story += [SetKind("plain"), PageBreak()]
+    story += ts.blocks(book.inside_cover)
+    story += [SetKind("body"), PageBreak()]
+    story += ts.contents(toc_lines(book))
+    story += [PageBreak(),
+              Anchor("part1", f"{w['part1']}. {w['part1_title']}", 0,
+                     running=w["part1_title"]),
+              ts.para(esc(w["part1"]), "part_kicker"),
+              ts.para(esc(w["part1_title"]), "part")]
+    story += ts.blocks(book.part1)
+    first, previous = True, None
+    for item in book.part2:
+        if isinstance(item, Heading):
+            # Each region opens a page, unless it follows the Part 2 title.
+            if item.kind == "part" or (item.kind == "region"
+                                       and previous != "part"):
+                story.append(PageBreak())
+            previous = item.kind
+            story += ts.heading(item)
+            first = True
+        else:
+            story += ts.entry(item, first)
+            first, previous = False, None
+    story += [SetKind("index"), PageBreak(),
+              _Deferred(lambda doc: ts.index(doc.pages))]
+    pad_to = int(book.layout["page"].get("pad_to", 1))
+    if pad_to > 1:
+        story.append(Pad(pad_to))
+    story += [SetKind("back"), PageBreak()]
+    story += ts.blocks(book.back)
+    out = io.BytesIO()
+    doc = DirectoryDoc(out, book, g, st, c, print_)
+    doc.build(story)
+    return out.getvalue(), doc.page, doc.pad

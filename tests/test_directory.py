@@ -1,0 +1,326 @@
+"""The full directory PDFs, read back as a reader and a print shop meet them."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+from pypdf import PdfReader
+
+from booklet.errors import BookletError
+from booklet.products import directory
+from booklet.select import select
+from tests import pdfcheck
+from tests.conftest import LAYOUTS, TODAY, make_content
+
+MM = 72 / 25.4
+KEYS = ("directory-vi-print", "directory-vi-screen", "directory-en-print",
+        "directory-en-screen")
+
+
+def make_all(project, request: dict | None = None) -> dict[str, dict]:
+    """Every job of the directory: key -> {selection, files: path -> bytes}."""
+    out = {}
+    for job in directory.plan(project, request or {}):
+        selection = select(project.content, job.edition)
+        made = directory.make(project, job, selection)
+        out[job.key] = {"selection": selection, "job": job, "made": made,
+                        "files": {a.path: a.data for a in made.artifacts}}
+    return out
+
+
+def main_pdf(built: dict, key: str) -> bytes:
+    return built[key]["files"][f"directory/{key}.pdf"]
+
+
+@pytest.fixture(scope="module")
+def bundled_built(bundled):
+    return make_all(bundled)
+
+
+@pytest.fixture(scope="module")
+def final_built(tmp_path_factory):
+    from booklet.project import open_project
+    root = tmp_path_factory.mktemp("directory-final")
+    project = open_project(make_content(root / "content"), LAYOUTS,
+                           root / "output", TODAY)
+    return make_all(project, {"final": True})
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+# Plan ------------------------------------------------------------------
+def test_plan_makes_four_jobs_and_narrows_by_language_and_layout(bundled):
+    assert [j.key for j in directory.plan(bundled, {})] == [
+        "directory-vi-print", "directory-vi-screen", "directory-en-print",
+        "directory-en-screen"]
+    jobs = directory.plan(bundled, {"lang": "en", "layout": "print"})
+    assert [j.key for j in jobs] == ["directory-en-print"]
+    assert jobs[0].outputs == ("directory/directory-en-print.pdf",
+                               "directory/directory-en-print-a4-imposed.pdf")
+    assert jobs[0].edition.medium == "print"
+    assert directory.plan(bundled, {"layout": "screen"})[0].edition.medium == "screen"
+
+
+def test_plan_refuses_an_unknown_layout(bundled):
+    with pytest.raises(BookletError) as err:
+        directory.plan(bundled, {"layout": "poster"})
+    assert str(err.value) == (
+        "directory: unknown layout 'poster' for --layout; use one of: print, screen")
+
+
+def test_caseworker_directory_has_its_own_keys(bundled):
+    jobs = directory.plan(bundled, {"audience": "caseworker", "lang": "vi"})
+    assert [j.key for j in jobs] == ["directory-vi-print-caseworker",
+                                     "directory-vi-screen-caseworker"]
+    assert all(j.edition.audience == "caseworker" for j in jobs)
+
+
+# What every reader gets ------------------------------------------------
+def test_every_provider_name_in_both_languages_comes_out_of_every_pdf(
+        bundled_built):
+    for key in KEYS:
+        text = pdfcheck.squash(pdfcheck.text(main_pdf(bundled_built, key)))
+        for entry in bundled_built[key]["selection"].entries:
+            for name in (entry.provider.name.vi, entry.provider.name.en):
+                if name:
+                    assert pdfcheck.squash(nfc(name)) in text, (key, name)
+
+
+def test_fonts_are_embedded_subset_and_mapped_and_none_is_standard_14(
+        bundled_built):
+    for key in KEYS:
+        for path, pdf in bundled_built[key]["files"].items():
+            fonts = pdfcheck.fonts(pdf)
+            assert fonts, path
+            assert pdfcheck.standard14_fonts(pdf) == [], path
+            for font in fonts:
+                assert font.embedded and font.subset and font.to_unicode, (
+                    path, font)
+
+
+def test_every_pdf_passes_the_structural_check(bundled_built):
+    for key in KEYS:
+        for path, pdf in bundled_built[key]["files"].items():
+            assert pdfcheck.structural_check(pdf) == [], path
+
+
+def test_artifacts_report_their_page_counts(bundled_built):
+    for key in KEYS:
+        for artifact in bundled_built[key]["made"].artifacts:
+            assert artifact.pages == pdfcheck.page_count(artifact.data)
+
+
+# Print -----------------------------------------------------------------
+def test_print_pages_have_a5_trim_and_3mm_bleed_boxes(bundled_built):
+    for key in ("directory-vi-print", "directory-en-print"):
+        reader = PdfReader(pdfcheck._source(main_pdf(bundled_built, key)))
+        for i, page in enumerate(reader.pages):
+            trim = [float(v) for v in page["/TrimBox"]]
+            bleed = [float(v) for v in page["/BleedBox"]]
+            media = [float(v) for v in page.mediabox]
+            assert round((trim[2] - trim[0]) / MM, 1) == 148.0, i
+            assert round((trim[3] - trim[1]) / MM, 1) == 210.0, i
+            for a, b, sign in zip(trim, bleed, (-1, -1, 1, 1), strict=True):
+                assert round((b - a) * sign / MM, 2) == 3.0, i
+            # Crop marks live outside the bleed, so the media box is larger.
+            assert media[2] - media[0] > bleed[2] - bleed[0] + 10 * MM
+
+
+def test_print_page_count_is_a_multiple_of_4_with_blanks_before_the_back(
+        bundled_built, bundled):
+    strings = bundled.layouts.strings("vi")
+    words = bundled.layouts.get("print")["words"]["vi"]
+    pdf = main_pdf(bundled_built, "directory-vi-print")
+    pages = pdfcheck.text_pages(pdf)
+    assert len(pages) % 4 == 0
+    assert pdfcheck.squash(words["back_title"]) in pdfcheck.squash(pages[-1])
+    stamp = pdfcheck.squash(strings["draft_stamp"])
+    index_end = max(i for i, t in enumerate(pages)
+                    if pdfcheck.squash(words["index_alpha"]) in pdfcheck.squash(t))
+    for blank in pages[index_end + 1:-1]:
+        # A padding page carries nothing but the draft stamp.
+        if pdfcheck.squash(blank).replace(stamp, "") == "":
+            continue
+        # ... unless the index runs on to it.
+        assert blank is pages[index_end + 1]
+
+
+def test_print_uses_cmyk_only_and_k_only_black_text(bundled_built):
+    pdf = main_pdf(bundled_built, "directory-vi-print")
+    with pikepdf.open(pdfcheck._source(pdf)) as doc:
+        for i, page in enumerate(doc.pages):
+            parsed = pikepdf.parse_content_stream(page)
+            ops = [(str(op.operator), [float(v) for v in op.operands])
+                   for op in parsed
+                   if str(op.operator) in ("rg", "RG", "g", "G", "k", "K")]
+            texts = sum(str(op.operator) == "BT" for op in parsed)
+            assert not {o for o, _ in ops} & {"rg", "RG", "g", "G"}, (
+                f"non-CMYK colour on page {i + 1}")
+            # Crop marks are K-only; so is every black on text pages.
+            assert ("K", [0, 0, 0, 1]) in ops, i
+            if 0 < i < len(doc.pages) - 1 and texts > 1:  # beyond the stamp
+                assert ("k", [0, 0, 0, 1]) in ops, i
+
+
+def test_print_text_stays_5mm_inside_the_trim(bundled_built):
+    pdf = main_pdf(bundled_built, "directory-en-print")
+    reader = PdfReader(pdfcheck._source(pdf))
+    doc = pdfium.PdfDocument(pdf)
+    for i, page in enumerate(doc):
+        x0, y0, x1, y1 = (float(v) for v in reader.pages[i]["/TrimBox"])
+        textpage = page.get_textpage()
+        for c in range(textpage.count_chars()):
+            if textpage.get_text_range(c, 1).isspace():
+                continue
+            left, bottom, right, top = textpage.get_charbox(c)
+            if right - left > 40:  # the diagonal draft stamp
+                continue
+            assert left >= x0 + 5 * MM - 0.5 and right <= x1 - 5 * MM + 0.5, (i, c)
+            assert bottom >= y0 + 5 * MM - 0.5 and top <= y1 - 5 * MM + 0.5, (i, c)
+
+
+def test_running_heads_name_the_province(bundled_built, bundled):
+    pdf = main_pdf(bundled_built, "directory-vi-print")
+    reader = PdfReader(pdfcheck._source(pdf))
+    doc = pdfium.PdfDocument(pdf)
+    provinces = {p.short_name.vi for p in bundled.content.provinces}
+    heads = []
+    for i, page in enumerate(doc):
+        x0, _, x1, y1 = (float(v) for v in reader.pages[i]["/TrimBox"])
+        head = page.get_textpage().get_text_bounded(x0, y1 - 12 * MM, x1, y1)
+        heads.append(nfc(head).strip())
+    assert provinces & set(heads) >= {"Hà Nội", "Nghệ An", "Hà Tĩnh"}
+
+
+def test_imposed_print_is_a4_two_up_with_half_the_pages(bundled_built):
+    files = bundled_built["directory-vi-print"]["files"]
+    pages = pdfcheck.page_count(files["directory/directory-vi-print.pdf"])
+    imposed = files["directory/directory-vi-print-a4-imposed.pdf"]
+    reader = PdfReader(pdfcheck._source(imposed))
+    assert len(reader.pages) == pages // 2
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) / MM), round(float(box.height) / MM)) == (297, 210)
+
+
+# Screen ----------------------------------------------------------------
+def test_screen_has_nested_bookmarks_region_province_provider(bundled_built):
+    pdf = main_pdf(bundled_built, "directory-vi-screen")
+    outline = PdfReader(pdfcheck._source(pdf)).outline
+    flat = list(outline)
+    i = next(k for k, item in enumerate(flat) if not isinstance(item, list)
+             and str(item.title) == "Đồng bằng sông Hồng")
+    provinces = flat[i + 1]
+    assert isinstance(provinces, list)
+    assert str(provinces[0].title) == "Hà Nội"
+    assert isinstance(provinces[1], list)
+    providers = [str(p.title) for p in provinces[1]]
+    assert "Tổ chức Trẻ em Rồng Xanh" in providers
+
+
+def test_screen_has_phone_web_and_internal_links(bundled_built):
+    pdf = main_pdf(bundled_built, "directory-en-screen")
+    targets = pdfcheck.links(pdf)
+    assert "tel:111" in targets
+    assert any(t.startswith("tel:+84") for t in targets)
+    assert "https://bluedragon.org" in targets
+    internal = 0
+    for page in PdfReader(pdfcheck._source(pdf)).pages:
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            if "/Dest" in annot or (annot.get("/A") or {}).get("/S") == "/GoTo":
+                internal += 1
+    # Contents and both indexes link to their pages.
+    assert internal > 40
+
+
+def test_screen_metadata_language_and_opening_view(bundled_built):
+    for lang in ("vi", "en"):
+        pdf = main_pdf(bundled_built, f"directory-{lang}-screen")
+        meta = pdfcheck.metadata(pdf)
+        assert meta["/Lang"] == lang
+        assert meta["/Title"] and meta["/Subject"]
+        root = PdfReader(pdfcheck._source(pdf)).trailer["/Root"]
+        assert root["/PageMode"] == "/UseOutlines"
+        assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]) is True
+
+
+def test_screen_uses_rgb_a4_pages(bundled_built):
+    pdf = main_pdf(bundled_built, "directory-en-screen")
+    page = PdfReader(pdfcheck._source(pdf)).pages[3]
+    assert (round(float(page.mediabox.width) / MM),
+            round(float(page.mediabox.height) / MM)) == (210, 297)
+
+
+# Draft and final -------------------------------------------------------
+def test_draft_stamp_is_on_every_page_of_a_draft(bundled_built, bundled):
+    for key in KEYS:
+        lang = key.split("-")[1]
+        stamp = pdfcheck.squash(bundled.layouts.strings(lang)["draft_stamp"])
+        for path, pdf in bundled_built[key]["files"].items():
+            for i, page in enumerate(pdfcheck.text_pages(pdf)):
+                assert stamp in pdfcheck.squash(page), (path, i)
+
+
+def test_draft_marks_pending_consent_and_verification(bundled_built, bundled):
+    strings = bundled.layouts.strings("en")
+    text = pdfcheck.squash(pdfcheck.text(main_pdf(bundled_built,
+                                                  "directory-en-print")))
+    assert pdfcheck.squash(strings["consent_pending"]) in text
+    assert pdfcheck.squash(strings["not_verified"]) in text
+
+
+def test_final_has_no_stamp_and_leaves_out_the_unconsented(final_built, fictional):
+    from tests.conftest import NO_CONSENT_NAME
+    for key in KEYS:
+        lang = key.split("-")[1]
+        strings = fictional.layouts.strings(lang)
+        text = pdfcheck.squash(pdfcheck.text(main_pdf(final_built, key)))
+        assert pdfcheck.squash(strings["draft_stamp"]) not in text
+        assert pdfcheck.squash(strings["consent_pending"]) not in text
+        assert pdfcheck.squash(NO_CONSENT_NAME) not in text
+        assert pdfcheck.squash("Mirage Clinic") in text
+        assert pdfcheck.squash(strings["verified_on"].split("{")[0]) in text
+
+
+def test_contents_give_the_page_each_province_starts_on(bundled_built):
+    import re
+    pdf = main_pdf(bundled_built, "directory-vi-print")
+    pages = pdfcheck.text_pages(pdf)
+    reader = PdfReader(pdfcheck._source(pdf))
+    starts = {}
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                starts.setdefault(str(item.title),
+                                  reader.get_destination_page_number(item) + 1)
+
+    walk(reader.outline)
+    contents = nfc(pages[2])
+    for province in ("Hà Nội", "Nghệ An", "Hà Tĩnh", "Hồ Chí Minh"):
+        listed = int(re.search(re.escape(province) + r"\s+(\d+)", contents)[1])
+        assert listed == starts[province], province
+        # The page number printed on that page agrees with the contents.
+        assert pages[listed - 1].rstrip().endswith(str(listed))
+
+
+def test_inside_cover_gives_the_latest_verification_date(bundled_built,
+                                                         final_built):
+    draft = nfc(pdfcheck.text_pages(main_pdf(bundled_built,
+                                             "directory-en-print"))[1])
+    assert "Information last verified: not yet verified" in draft
+    final = nfc(pdfcheck.text_pages(main_pdf(final_built, "directory-en-print"))[1])
+    # The fictional national line was verified last, on 1 November 2026.
+    assert "Information last verified: 1 November 2026" in final
+
+
+def test_screen_links_e_mail_addresses(bundled_built):
+    targets = pdfcheck.links(main_pdf(bundled_built, "directory-vi-screen"))
+    assert "mailto:k.tambenh@nch.org.vn" in targets
