@@ -189,9 +189,9 @@ def cmd_build(args) -> int:
 # is required, so that an option never silently does nothing.
 _OPTION_PRODUCTS = {
     "layout": ("directory", "leaflets"),
-    "area": ("leaflets",),
-    "region": ("inserts", "leaflets"),
-    "category": ("inserts", "leaflets"),
+    "area": ("leaflets", "directory"),
+    "region": ("inserts", "leaflets", "directory"),
+    "category": ("inserts", "leaflets", "directory"),
     "audience": ("directory",),
     "discreet": ("leaflets",),
     "show_confidential": ("inserts", "directory"),
@@ -204,7 +204,9 @@ def _misplaced_options(args) -> str | None:
             continue
         flag = "--" + option.replace("_", "-")
         if not set(args.products) & set(owners):
-            return (f"{flag} applies to {' and '.join(owners)} only; name the "
+            names = ", ".join(owners[:-1]) + " and " + owners[-1] if len(
+                owners) > 1 else owners[0]
+            return (f"{flag} applies to {names} only; name the "
                     f"product, for example: booklet build {owners[0]} {flag} ...")
     return None
 
