@@ -146,3 +146,12 @@ def bundled(tmp_path_factory) -> Project:
     """A project over the bundled content, writing into a temporary folder."""
     out = tmp_path_factory.mktemp("bundled-output")
     return open_project(CONTENT, LAYOUTS, out, TODAY)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Keep the content cache of CLI runs out of the user's ~/.cache."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    yield
+    patch.undo()

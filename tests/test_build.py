@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import types
 
@@ -127,10 +128,13 @@ def test_interrupted_build_keeps_earlier_outputs(fake, monkeypatch):
     assert after == before
 
 
-def test_content_cache_is_keyed_by_file_bytes(fictional):
+def test_content_cache_is_keyed_by_file_bytes(fictional, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     first = fictional.check(cache=True)
-    cached = list(fictional.output_dir.glob(".cache/content-*.pickle"))
+    cached = list((tmp_path / "cache").rglob("content-*.pickle"))
     assert len(cached) == 1
+    # Confidential data never sits in the shared output folder.
+    assert not list(fictional.output_dir.rglob("*.pickle"))
     again = fictional.check(cache=True)
     assert [str(p) for p in again] == [str(p) for p in first]
     path = fictional.content_dir / "providers" / "ha-tinh" / "fict-clinic.yaml"
@@ -138,10 +142,24 @@ def test_content_cache_is_keyed_by_file_bytes(fictional):
     fictional.check(cache=True)
     names = [p.name.en for p in fictional.content.providers]
     assert "Mirage Clinic Two" in names
-    assert len(list(fictional.output_dir.glob(".cache/content-*.pickle"))) == 1
+    assert len(list((tmp_path / "cache").rglob("content-*.pickle"))) == 1
 
 
 def test_written_files_are_readable_by_others(tmp_path):
     path = tmp_path / "shared.pdf"
     write_atomic(path, b"%PDF")
     assert path.stat().st_mode & 0o044 == 0o044
+
+
+def test_edition_with_everyone_left_out_is_not_written(fake, monkeypatch):
+    monkeypatch.setattr(build_module, "product", lambda name: FAKE)
+    result = build_module.build(fake, ["fake"], {"final": True,
+                                                 "skip_unverified": True,
+                                                 "today": dt.date(2028, 1, 1)})
+    assert [f.key for f in result.failures] == ["fake-40", "fake-42"]
+    assert result.failures[0].message == (
+        "nothing left to publish: all 3 provider(s) in scope were left out "
+        "(1 verified on 2026-11-01, more than 12 months ago; 1 no print consent "
+        "to publish; 1 verified on 2026-10-01, more than 12 months ago); "
+        "nothing was written")
+    assert result.written == []

@@ -108,3 +108,15 @@ def test_scope_by_category(fictional):
     selection = select(fictional.content, Edition("caseworker",
                                                   categories=("psychological",)))
     assert selection.ids == ["fict-clinic"]
+
+
+def test_final_refuses_a_number_that_could_ring_a_stranger(fictional):
+    path = fictional.content_dir / "providers" / "ha-tinh" / "fict-clinic.yaml"
+    path.write_text(path.read_text().replace('"0239 3000 003"', '"08.38346080"'))
+    fictional.loaded = None
+    with pytest.raises(EditionError) as caught:
+        select(fictional.content, Edition("public", final=True))
+    assert ("fict-clinic" in str(caught.value)
+            and "pre-2017 landline" in str(caught.value))
+    draft = select(fictional.content, Edition("public"))
+    assert "fict-clinic" in draft.ids

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import logging
 import multiprocessing
 import os
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,9 +103,31 @@ def build(project: Project, products: list[str], request: dict | None = None,
     given, is called with (done, total, key) after each job.
     """
     request = request or {}
+    project.output_dir.mkdir(parents=True, exist_ok=True)
+    with _locked(project.output_dir):
+        return _build(project, products, request, workers, force, progress)
+
+
+@contextlib.contextmanager
+def _locked(out: Path):
+    """One build at a time per output folder: two would each rewrite the
+    manifest from what they saw and lose the other's entries."""
+    with open(out / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.warning("another build is writing into %s; waiting for it", out)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _build(project: Project, products: list[str], request: dict, workers: int,
+           force: bool, progress) -> BuildResult:
     content = project.content
     out = project.output_dir
-    out.mkdir(parents=True, exist_ok=True)
     jobs = plan(project, products, request)
     shared = hashlib.sha256((
         code_digest() + _files_digest(project.layouts.files())).encode()
@@ -115,6 +140,11 @@ def build(project: Project, products: list[str], request: dict | None = None,
             selection = select(content, job.edition)
         except BookletError as exc:
             result.failures.append(Failure(job.key, str(exc)))
+            continue
+        if not selection.entries and selection.decisions:
+            # Everything in scope was left out: publishing an empty edition
+            # would look complete to its readers.
+            result.failures.append(Failure(job.key, _nothing_left(selection)))
             continue
         report = _report(job, selection)
         report.fingerprint = fingerprint(selection, job, shared)
@@ -180,6 +210,14 @@ def build(project: Project, products: list[str], request: dict | None = None,
         "edition_date": content.document.settings.edition_date.isoformat(),
         "failures": [f.__dict__ for f in result.failures]})
     return result
+
+
+def _nothing_left(selection: Selection) -> str:
+    reasons = Counter(d.reason for d in selection.decisions
+                      if d.action == "excluded")
+    listed = "; ".join(f"{n} {reason}" for reason, n in reasons.most_common())
+    return (f"nothing left to publish: all {sum(reasons.values())} provider(s) "
+            f"in scope were left out ({listed}); nothing was written")
 
 
 def _failure(job: Job, exc: Exception) -> Failure:

@@ -121,7 +121,7 @@ def _phone_chars(value: str) -> str:
     if not _PHONE_CHARS.match(value):
         raise ValueError(
             f"'{value}' is not a phone number; use digits, spaces, dots, "
-            "brackets and a leading +, for example 024 3385 3227"
+            "brackets and a leading +, for example 0XX XXXX XXXX"
         )
     return value
 

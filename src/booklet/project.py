@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import hashlib
 import logging
+import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +40,7 @@ class Project:
     def check(self, cache: bool = False) -> list[Problem]:
         """Load and check the content; every problem, errors and warnings.
 
-        With `cache`, a checked content tree is kept in output/.cache, keyed
+        With `cache`, a checked content tree is kept in the user's cache, keyed
         by the bytes of every content file, the code, the fonts and the day,
         so that a rebuild does not parse and check unchanged YAML again.
         """
@@ -71,10 +72,15 @@ class Project:
         digest.update(str(self.today or dt.date.today()).encode())
         for font in self.layouts.font_files():
             digest.update(font.name.encode())
-        for path in sorted(self.content_dir.rglob("*.yaml")):
-            digest.update(path.relative_to(self.content_dir).as_posix().encode())
-            digest.update(path.read_bytes())
-        return self.output_dir / ".cache" / f"content-{digest.hexdigest()[:32]}.pickle"
+        for path in sorted(self.content_dir.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(self.content_dir).as_posix().encode())
+                digest.update(path.read_bytes())
+        # Kept in the user's cache folder, never in output/: the pickle holds
+        # internal notes and confidential addresses, and output/ is shared.
+        where = hashlib.sha256(str(self.content_dir.resolve()).encode())
+        name = f"content-{digest.hexdigest()[:32]}.pickle"
+        return cache_home() / where.hexdigest()[:16] / name
 
     @property
     def content(self) -> Content:
@@ -84,6 +90,12 @@ class Project:
         if any(p.is_error for p in self.problems) or self.loaded.content is None:
             raise ContentError(self.problems)
         return self.loaded.content
+
+
+def cache_home() -> Path:
+    """booklet's folder under $XDG_CACHE_HOME (default ~/.cache)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "booklet"
 
 
 @functools.cache

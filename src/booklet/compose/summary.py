@@ -3,7 +3,7 @@
 Computed once from a Selection, so the consultation slides, their tests and
 anyone else quote the same numbers. A provider is counted once per group it
 belongs to; national providers serve every province and are counted apart,
-so that "a province with no provider" means no provider based there.
+so that "a province with no provider" means no local provider serves it.
 """
 
 from __future__ import annotations

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import difflib
 import logging
+import re
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from booklet.errors import ContentError, Problem
-from booklet.load.yamlsource import Source, dotted, read_yaml
+from booklet.load.yamlsource import Source, display_path, dotted, read_yaml
 from booklet.model import (
     Area,
     Category,
@@ -46,6 +47,9 @@ class Loaded:
         self.content: Content | None = None
         # Provider id -> source file, for the checks that follow loading.
         self.provider_sources: dict[str, Source] = {}
+        # Provider files that did not validate: checked for codes anyway, so
+        # that every problem of a file is reported in one round.
+        self.invalid_sources: list[Source] = []
 
     @property
     def errors(self) -> list[Problem]:
@@ -97,6 +101,12 @@ def _explain(err: dict, fields: list[str]) -> tuple[str, str]:
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return (f"expected a group of fields, found {value!r}",
                 "indent the fields under this key")
+    if kind in ("enum", "literal_error") and isinstance(value, str):
+        accepted = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
+        near = difflib.get_close_matches(value.lower(), accepted, n=1, cutoff=0.6)
+        return (f"'{value}' is not accepted here; use one of: "
+                + ", ".join(accepted),
+                f"write '{near[0]}'" if near else "pick one of the values listed")
     message = err["msg"].removeprefix("Value error, ")
     shown = value is not None and not isinstance(value, (dict, list))
     if shown and repr(value) not in message and str(value) not in message:
@@ -212,7 +222,7 @@ def load_content(root: Path | str) -> Loaded:
         loaded, "regions", "areas") else []
 
     providers, files = [], {}
-    for path in sorted((root / "providers").rglob("*.yaml")):
+    for path in provider_paths(root, loaded.problems):
         source, problems = read_yaml(path, root)
         loaded.problems.extend(problems)
         if source is None:
@@ -226,6 +236,7 @@ def load_content(root: Path | str) -> Loaded:
         loaded.problems.extend(problems)
         if provider is None:
             log.debug("left out %s: it has errors", source.file)
+            loaded.invalid_sources.append(source)
             continue
         if provider.id in files:
             loaded.problems.append(Problem(
@@ -243,6 +254,39 @@ def load_content(root: Path | str) -> Loaded:
             criteria=criteria, provinces=provinces, regions=regions, areas=areas,
             providers=providers, provider_files=files)
     return loaded
+
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def provider_paths(root: Path, problems: list[Problem]) -> list[Path]:
+    """Every provider file; any other file under providers/ is an error, so
+    that a provider saved as koto.yaml.txt never silently goes missing."""
+    folder = root / "providers"
+    if not folder.is_dir():
+        problems.append(Problem(
+            "warning", display_path(folder), None, "",
+            "there is no providers folder, so no provider will be printed",
+            "create it with one file per provider"))
+        return []
+    paths = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        if path.suffix.lower() in YAML_SUFFIXES:
+            paths.append(path)
+        else:
+            problems.append(Problem(
+                "error", display_path(path), None, "",
+                "this file is not read: provider files must end in .yaml",
+                f"rename it to {path.name.split('.')[0]}.yaml, or move it out "
+                "of providers/"))
+    if not paths:
+        problems.append(Problem(
+            "warning", display_path(folder), None, "",
+            "no provider files found, so no provider will be printed",
+            "add one .yaml file per provider"))
+    return paths
 
 
 def _has(loaded: Loaded, key: str, listkey: str) -> bool:

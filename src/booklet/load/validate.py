@@ -103,7 +103,7 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
             if why:
                 add(("phones", i, "number"), "warning", why,
                     "check the number with the provider; write it as printed "
-                    "today, for example 024 3385 3227")
+                    "today, with its area code (0XX XXXX XXXX)")
         v = provider.verification
         if v.status is not VerificationStatus.verified:
             add(("verification", "status"), "warning",
@@ -125,6 +125,8 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
                 texts.append((path, value))
         if glyphs is not None:
             _check_all_glyphs(texts, glyphs, add)
+    for source in loaded.invalid_sources:
+        _check_raw_codes(source, provinces, categories, criteria, problems)
     if glyphs is not None:
         for key, model in (("document", content.document),
                            ("guidance", content.guidance)):
@@ -167,6 +169,38 @@ def _check_all_glyphs(texts: list[tuple[tuple, str]], glyphs: set[int],
         return
     for path, value in texts:
         _check_glyphs(value, glyphs, path, add)
+
+
+def _check_raw_codes(source, provinces, categories, criteria, problems) -> None:
+    """The code checks of _check_codes, on a provider file that did not
+    validate: its other mistakes should not have to wait for a second round."""
+    data = source.data
+
+    def unknown(path, value, known, what, fix):
+        if isinstance(value, str) and value not in known:
+            problems.append(_at(source, path, "error",
+                                f"unknown {what} '{value}'", fix))
+
+    province_fix = "use one of the 34 codes in provinces.yaml, in quotes"
+    unknown(("province",), data.get("province"), provinces, "province code",
+            province_fix)
+    coverage = data.get("coverage")
+    if isinstance(coverage, list):
+        for i, code in enumerate(coverage):
+            unknown(("coverage", i), code, provinces, "province code",
+                    province_fix)
+    services = data.get("services")
+    for i, service in enumerate(services if isinstance(services, list) else []):
+        if not isinstance(service, dict):
+            continue
+        unknown(("services", i, "category"), service.get("category"), categories,
+                "category", "use one of: " + ", ".join(sorted(categories)))
+        eligibility = service.get("eligibility")
+        codes = eligibility.get("criteria") if isinstance(eligibility, dict) else None
+        for j, code in enumerate(codes if isinstance(codes, list) else []):
+            unknown(("services", i, "eligibility", "criteria", j), code, criteria,
+                    "eligibility criterion",
+                    "use one of: " + ", ".join(sorted(criteria)))
 
 
 def _check_glyphs(value: str, glyphs: set[int], path: tuple, add) -> None:

@@ -90,15 +90,19 @@ def _dotted(path: Path_) -> str:
 dotted = _dotted
 
 
-def read_yaml(path: Path, root: Path) -> tuple[Source | None, list[Problem]]:
-    """Parse one YAML file; a syntax error becomes a problem, not an exception."""
-    # Name files as the user would type them: relative to where they work.
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to where they work when it
+    lies below, absolute otherwise."""
     try:
         rel = os.path.relpath(path)
     except ValueError:
-        rel = str(path)
-    if rel.startswith(".."):
-        rel = str(path)
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def read_yaml(path: Path, root: Path) -> tuple[Source | None, list[Problem]]:
+    """Parse one YAML file; a syntax error becomes a problem, not an exception."""
+    rel = display_path(path)
     problems: list[Problem] = []
     try:
         text = path.read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from booklet.errors import EditionError
-from booklet.load.validate import months_between
+from booklet.load.validate import months_between, phone_problem
 from booklet.model import (
     CASEWORKER,
     INTERNAL,
@@ -147,7 +147,8 @@ def select(content: Content, edition: Edition) -> Selection:
                 provider.id, "excluded",
                 f"no {edition.medium} consent to publish"))
             continue
-        why = _verification(provider, max_age, today)
+        why = _verification(provider, max_age, today) or _undialable(
+            provider, edition)
         if edition.final and why:
             if edition.skip_unverified:
                 selection.decisions.append(Decision(provider.id, "excluded", why))
@@ -164,6 +165,18 @@ def select(content: Content, edition: Edition) -> Selection:
             + "\nVerify them, build a draft, or add --skip-unverified to leave "
             "them out.")
     return selection
+
+
+def _undialable(provider: Provider, edition: Edition) -> str | None:
+    """Why a phone of `provider` may not appear in a final edition, if so: a
+    number that check flags could ring a stranger once printed."""
+    for phone in provider.phones:
+        shown = phone.visibility is Visibility.public or (
+            edition.audience == "caseworker")
+        problem = phone_problem(phone.number) if shown else None
+        if problem:
+            return f"phone {problem}"
+    return None
 
 
 def _in_scope(provider: Provider, edition: Edition) -> bool:
