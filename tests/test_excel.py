@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from booklet.errors import ImportProblem
 from booklet.load import excel, load_content
 from booklet.load.dump import dump_provider
 from booklet.load.workbook import PHONES, PROVIDERS, SHEETS, services_sheet
@@ -311,3 +312,72 @@ def test_template_cells_say_what_they_expect(tmp_path):
     assert "mon-fri 07:30-17:00" in prompts[keys.index("hours") + 1]
     assert "leading 0" in prompts[keys.index("contact_phone") + 1]
     assert "semicolons" in prompts[keys.index("coverage") + 1]
+
+
+# Content text that a spreadsheet would take for a formula, an error or a sign.
+FORMULA_LIKE = """\
+id: fict-formula
+name: {vi: "+84 Trung tâm", en: "@home Centre"}
+kind: ngo
+province: "40"
+services:
+  - category: legal
+    description: {vi: "-- xem ghi chú", en: '=HYPERLINK("https://x.example","go")'}
+    fees: {kind: free, note: {en: "=1+1"}}
+internal_notes: "#N/A"
+"""
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text_and_round_trips(
+        tmp_path):
+    content = make_content(tmp_path / "content",
+                           {"nghe-an/fict-formula.yaml": FORMULA_LIKE})
+    project = open_project(content, LAYOUTS, tmp_path / "out", TODAY)
+    before = _files(content)
+    workbook = tmp_path / "export.xlsx"
+    excel.write_export(project, workbook)
+    wb = load_workbook(workbook)
+    services = wb[services_sheet().title]
+    keys = [c.key for c in services_sheet().columns]
+    cells = [services.cell(2, keys.index(k) + 1) for k in (
+        "description_en", "description_vi", "fees_note_en")]
+    providers = wb[PROVIDERS.title]
+    keys = [c.key for c in PROVIDERS.columns]
+    cells += [providers.cell(2, keys.index(k) + 1) for k in (
+        "name_vi", "name_en", "internal_notes")]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in cells] == [
+        ('=HYPERLINK("https://x.example","go")', "s", True),
+        ("-- xem ghi chú", "s", True), ("=1+1", "s", True),
+        ("+84 Trung tâm", "s", True), ("@home Centre", "s", True),
+        ("#N/A", "s", False)]
+    outcome = excel.import_workbook(project, workbook)
+    assert outcome.count("unchanged") == 1 and not outcome.issues, outcome.lines()
+    assert _files(content) == before
+    empty = make_content(tmp_path / "empty", {})
+    outcome = excel.import_workbook(
+        open_project(empty, LAYOUTS, tmp_path / "out", TODAY), workbook)
+    assert outcome.count("created") == 1 and not outcome.issues, outcome.lines()
+    assert load_content(empty).content.providers == load_content(
+        content).content.providers
+
+
+def test_deleting_an_eligibility_column_a_provider_needs_is_refused(full, tmp_path):
+    project, workbook, _ = full
+    copy = tmp_path / "content"
+    shutil.copytree(project.content_dir, copy)
+    before = _files(copy)
+    wb = load_workbook(workbook)
+    keys = [c.key for c in services_sheet(7).columns]
+    wb[services_sheet().title].delete_cols(keys.index("eligibility_7") + 1)
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    with pytest.raises(ImportProblem) as info:
+        excel.import_workbook(open_project(copy, LAYOUTS, tmp_path, TODAY), edited)
+    assert str(info.value) == (
+        f"{edited} was not imported, and nothing was written: its sheets and "
+        "columns must be those of the template.\n"
+        "Dịch vụ (Services): error: the template column(s) 'Đối tượng 7 / "
+        "Eligibility 7' are missing, so what they hold would be erased from every "
+        "provider. Fix: restore the columns from a workbook written by 'booklet "
+        "export'; a renamed column needs its template header back")
+    assert _files(copy) == before

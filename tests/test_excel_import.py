@@ -376,3 +376,278 @@ def test_a_file_that_is_not_a_workbook_is_named(tmp_path):
     assert str(info.value) == (
         f"cannot open {bad} as an .xlsx workbook (File is not a zip file); save it "
         "from Excel as 'Excel Workbook (.xlsx)'")
+
+
+# ------------------------------------------------ nothing is lost or half-written
+
+# Existing providers whose phones a damaged workbook could silently erase.
+EXISTING = {
+    "nghe-an/alpha-house-1.yaml": """\
+id: alpha-house-1
+name: {vi: "Nhà Alpha Một", en: "Alpha House One"}
+kind: ngo
+province: "40"
+phones:
+  - number: "0238 3000 011"
+services:
+  - category: legal
+    description: {en: "Advice"}
+""",
+    "nghe-an/beta-centre.yaml": """\
+id: beta-centre
+name: {vi: "Trung tâm Beta", en: "Beta Centre"}
+kind: ngo
+province: "40"
+phones:
+  - number: "0238 3000 021"
+  - number: "0238 3000 022"
+services:
+  - category: medical
+    description: {en: "Check-ups"}
+""",
+    "nghe-an/gamma-hall.yaml": """\
+id: gamma-hall
+name: {vi: "Hội trường Gamma", en: "Gamma Hall"}
+kind: ngo
+province: "40"
+phones:
+  - number: "0238 3000 031"
+services:
+  - category: legal
+    description: {en: "Advice"}
+"""}
+
+
+@pytest.fixture
+def exported(tmp_path):
+    """EXISTING as content, and its export."""
+    content = make_content(tmp_path / "content", EXISTING)
+    path = tmp_path / "export.xlsx"
+    excel.write_export(_project(content), path)
+    return content, path
+
+
+def _project(content: Path):
+    return open_project(content, LAYOUTS, content.parent / "out", TODAY)
+
+
+def _files(content: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(content)): p.read_bytes()
+            for p in sorted((content / "providers").rglob("*.yaml"))}
+
+
+def _edit(path: Path, change) -> Path:
+    wb = load_workbook(path)
+    change(wb)
+    wb.save(path)
+    return path
+
+
+def _main(*argv: str) -> int:
+    from booklet.cli import main
+
+    return main([*argv[:1], *argv[1:]])
+
+
+def _refusal(path: Path, *lines: str) -> str:
+    return (f"{path} was not imported, and nothing was written: its sheets and "
+            "columns must be those of the template.\n" + "\n".join(lines))
+
+
+def test_a_missing_sheet_refuses_the_whole_workbook(exported, capsys):
+    content, path = exported
+    before = _files(content)
+    _edit(path, lambda wb: wb.remove(wb[PHONES.title]))
+    with pytest.raises(ImportProblem) as info:
+        excel.import_workbook(_project(content), path)
+    assert str(info.value) == _refusal(
+        path, "Điện thoại (Phones): error: the sheet is missing, so the phone "
+        "numbers would be erased from every provider. Fix: copy the sheet from a "
+        "workbook written by 'booklet export' (a renamed sheet needs its name "
+        "back)")
+    assert _files(content) == before
+    code = _main("import", str(path), "--content", str(content),
+                 "--layouts", str(LAYOUTS))
+    assert code == 1
+    assert "Điện thoại (Phones): error: the sheet is missing" in (
+        capsys.readouterr().err)
+    assert _files(content) == before
+
+
+def test_renamed_missing_or_extra_columns_refuse_the_whole_workbook(exported):
+    content, path = exported
+    before = _files(content)
+
+    def damage(wb):
+        phones = wb[PHONES.title]
+        phones.cell(1, 2).value = "Số máy\nPhone numbr"          # renamed
+        phones.cell(1, 12).value = "Ghi chú riêng"               # added
+        phones.cell(3, 13).value = "a value under no header"
+        wb[SOURCES.title].delete_cols(2)                          # deleted
+
+    _edit(path, damage)
+    with pytest.raises(ImportProblem) as info:
+        excel.import_workbook(_project(content), path)
+    assert str(info.value) == _refusal(
+        path,
+        "Điện thoại (Phones), row 1, column B: error: the column 'Số máy / Phone "
+        "numbr' is not a column of the template, so its cells would not be "
+        "imported (did you mean 'Số điện thoại / Phone number'?). Fix: give the "
+        "column its template header; information that has no template column "
+        "goes into 'Internal notes'",
+        "Điện thoại (Phones), row 1, column L: error: the column 'Ghi chú riêng' "
+        "is not a column of the template, so its cells would not be imported. "
+        "Fix: give the column its template header; information that has no "
+        "template column goes into 'Internal notes'",
+        "Điện thoại (Phones), row 1, column M: error: the column has no header "
+        "but holds values (row 3 is the first). Fix: give it back its template "
+        "header, or delete the column",
+        "Điện thoại (Phones): error: the template column(s) 'Số điện thoại / "
+        "Phone number' are missing, so what they hold would be erased from every "
+        "provider. Fix: restore the columns from a workbook written by 'booklet "
+        "export'; a renamed column needs its template header back",
+        "Nguồn (Sources): error: the template column(s) 'Đường dẫn nguồn / Source "
+        "URL' are missing, so what they hold would be erased from every provider. "
+        "Fix: restore the columns from a workbook written by 'booklet export'; a "
+        "renamed column needs its template header back")
+    assert _files(content) == before
+
+
+def _phone_rows(wb) -> dict[str, int]:
+    ws = wb[PHONES.title]
+    return {ws.cell(r, 2).value: r for r in range(2, ws.max_row + 1)
+            if ws.cell(r, 2).value}
+
+
+def test_a_mistyped_id_in_a_child_sheet_leaves_its_provider_as_it_was(exported):
+    content, path = exported
+    before = _files(content)
+
+    def mistype(wb):
+        row = _phone_rows(wb)["0238 3000 011"]
+        wb[PHONES.title].cell(row, 1).value = "alpha-house1"
+        wb[PROVIDERS.title]["C4"] = "Gamma Hall, renamed"  # a change that imports
+
+    _edit(path, mistype)
+    outcome = excel.import_workbook(_project(content), path)
+    row = _phone_rows(load_workbook(path))["0238 3000 011"]
+    assert messages(outcome, "error") == [
+        f"Điện thoại (Phones), row {row}, column A (Provider id): error: the "
+        "provider id 'alpha-house1' is not on the Providers sheet (did you mean "
+        "'alpha-house-1'?). Fix: write the id of a provider listed on the "
+        "Providers sheet"]
+    assert [str(c) for c in outcome.changes][:2] == [
+        f"skipped alpha-house-1 (left as it was, because the refused Điện thoại "
+        f"(Phones) row {row} may belong to it: see the errors)",
+        "unchanged beta-centre"]
+    after = _files(content)
+    assert after["providers/nghe-an/alpha-house-1.yaml"] == before[
+        "providers/nghe-an/alpha-house-1.yaml"]
+    assert {k for k in after if after[k] != before[k]} == {
+        "providers/nghe-an/gamma-hall.yaml"}  # the other rows still import
+    assert outcome.errors
+
+
+def test_a_child_row_without_a_usable_id_holds_back_every_likely_owner(exported):
+    content, path = exported
+    before = _files(content)
+
+    def damage(wb):
+        rows, ws = _phone_rows(wb), wb[PHONES.title]
+        ws.cell(rows["0238 3000 022"], 1).value = None        # blanked
+        ws.cell(rows["0238 3000 031"], 1).value = "zz-other"  # nothing like it
+
+    _edit(path, damage)
+    outcome = excel.import_workbook(_project(content), path)
+    rows = _phone_rows(load_workbook(path))
+    blank, other = rows["0238 3000 022"], rows["0238 3000 031"]
+    assert messages(outcome, "error") == [
+        f"Điện thoại (Phones), row {blank}, column A (Provider id): error: the "
+        "row has no provider id (it sits next to rows of 'beta-centre'). Fix: "
+        "write the id of a provider listed on the Providers sheet",
+        f"Điện thoại (Phones), row {other}, column A (Provider id): error: the "
+        "provider id 'zz-other' is not on the Providers sheet. Fix: write the id "
+        "of a provider listed on the Providers sheet"]
+    # gamma-hall has the number of the 'zz-other' row: it is held back too.
+    assert [c.action for c in outcome.changes] == ["unchanged", "skipped",
+                                                   "skipped"]
+    assert str(outcome.changes[2]) == (
+        f"skipped gamma-hall (left as it was, because the refused Điện thoại "
+        f"(Phones) row {other} may belong to it: see the errors)")
+    assert _files(content) == before
+
+
+def test_remove_with_a_workbook_listing_no_provider_is_refused(exported, template,
+                                                              capsys):
+    content, _ = exported
+    before = _files(content)
+    with pytest.raises(ImportProblem) as info:
+        excel.import_workbook(_project(content), template, remove=True)
+    assert str(info.value) == (
+        f"{template} lists no providers on the sheet 'Nhà cung cấp (Providers)', "
+        "so --remove would delete all 3 provider files; nothing was written. "
+        "Fix: import a filled workbook (start from 'booklet export'), or leave "
+        "out --remove")
+    assert _main("import", str(template), "--remove", "--content", str(content),
+                 "--layouts", str(LAYOUTS)) == 1
+    assert _files(content) == before
+    capsys.readouterr()
+
+
+def test_remove_names_each_file_and_waits_while_the_workbook_has_errors(
+        exported):
+    content, path = exported
+
+    def drop_gamma_and_break_beta(wb):
+        for ws in wb.worksheets[1:-1]:
+            for r in range(ws.max_row, 1, -1):
+                if ws.cell(r, 1).value == "gamma-hall":
+                    ws.delete_rows(r)
+        ws = wb[PHONES.title]
+        ws.cell(_phone_rows(wb)["0238 3000 021"], col_number(PHONES, "cost"),
+                "expensive")
+
+    _edit(path, drop_gamma_and_break_beta)
+    gamma = content / "providers/nghe-an/gamma-hall.yaml"
+    outcome = excel.import_workbook(_project(content), path, remove=True)
+    assert gamma.exists()
+    assert str(outcome.changes[-1]) == (
+        "kept gamma-hall (not in the workbook; not removed, because the workbook "
+        "has errors: fix them and import again)")
+
+    def mend_beta(wb):
+        wb[PHONES.title].cell(_phone_rows(wb)["0238 3000 021"],
+                              col_number(PHONES, "cost")).value = None
+
+    _edit(path, mend_beta)
+    outcome = excel.import_workbook(_project(content), path, remove=True)
+    assert not outcome.errors and not gamma.exists()
+    assert f"removed gamma-hall ({_rel(gamma)})" in outcome.lines()
+
+
+def col_number(sheet, key: str) -> int:
+    return [c.key for c in sheet.columns].index(key) + 1
+
+
+def test_a_formula_whose_saved_result_is_an_error_is_refused(template, tmp_path):
+    short = col(PROVIDERS, "short_name_en")
+    path = build(template, tmp_path / "w.xlsx",
+                 providers=[provider("e-1", short_name_en="=1/0")],
+                 services=[service("e-1")])
+    name = "xl/worksheets/sheet2.xml"
+    with zipfile.ZipFile(path) as zin:
+        items = {n: zin.read(n) for n in zin.namelist()}
+    xml, count = re.subn(rf'<c r="{short}2"([^>]*)><f>(.*?)</f><v\s*/?>(</v>)?',
+                         rf'<c r="{short}2"\1 t="e"><f>\2</f><v>#DIV/0!</v>',
+                         items[name].decode())
+    assert count == 1
+    items[name] = xml.encode()
+    with zipfile.ZipFile(path, "w") as zout:
+        for n, data in items.items():
+            zout.writestr(n, data)
+    outcome, loaded = run(tmp_path, path)
+    assert loaded == {}
+    assert messages(outcome, "error") == [
+        f"Nhà cung cấp (Providers), row 2, column {short} (Short name (English)): "
+        "error: the cell holds the Excel error #DIV/0! (from the formula =1/0), "
+        "not a value. Fix: type the value the cell should hold"]

@@ -1,14 +1,17 @@
 """Data collection in Excel: write the template and the export, import a workbook.
 
 The workbook's design lives in workbook.py, the reading of single cells in
-cells.py. An import validates each provider whole through the model before
-its file is written (atomically); a provider with any bad row is reported and
-left as it was, and the other providers still import.
+cells.py. A workbook whose sheets or columns are not the template's is refused
+whole. An import validates each provider whole through the model before its
+file is written (atomically); a provider with any bad row, or that a refused
+row of another sheet may belong to, is reported and left as it was, and the
+other providers still import.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import io
 import logging
 import os
@@ -247,7 +250,7 @@ def _write_lists(ws, lists: Lists) -> dict[str, str]:
         letter = get_column_letter(i)
         ws.cell(1, i, name)
         for j, (_, label) in enumerate(items, start=2):
-            ws.cell(j, i, label)
+            _write_value(ws.cell(j, i), label)
         ranges[name] = f"{LISTS_TITLE}!${letter}$2:${letter}${len(items) + 1}"
         ws.column_dimensions[letter].width = 40
     return ranges
@@ -293,9 +296,25 @@ def _write_sheet(ws, sheet: Sheet, rows: list[dict], ranges: dict[str, str]) -> 
         for i, column in enumerate(sheet.columns, start=1):
             value = row.get(column.key)
             if value not in (None, ""):
-                ws.cell(r, i, value)
+                _write_value(ws.cell(r, i), value)
     ws.row_dimensions[1].height = 62  # four lines of bilingual header
     ws.freeze_panes = "B2"
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _write_value(cell, value: object) -> None:
+    """A value into a cell; text always as text, never as a formula."""
+    cell.value = value
+    if isinstance(value, str):
+        # openpyxl stores text that starts with "=" as a formula and "#N/A"
+        # as an error value; content text is neither. The quote prefix (the
+        # leading apostrophe of Excel) keeps Excel from reading "=", "+", "-"
+        # or "@" as the start of a formula when someone edits the cell.
+        cell.data_type = "s"
+        if value.startswith(_FORMULA_STARTS):
+            cell.quotePrefix = True
 
 
 def _get(data: object, path: tuple) -> object:
@@ -433,6 +452,16 @@ class _Row:
     reader: _SheetReader | None = None
 
 
+def _criterion(column: Column) -> int:
+    """The number of an eligibility column (0 for any other column)."""
+    head, _, number = column.key.rpartition("_")
+    return int(number) if head == "eligibility" and number.isdigit() else 0
+
+
+def _one_line(header: str) -> str:
+    return " / ".join(part.strip() for part in header.split("\n") if part.strip())
+
+
 class _SheetReader:
     """Cells of one sheet, with merges spread and formulas resolved."""
 
@@ -443,14 +472,24 @@ class _SheetReader:
         self.title = values_ws.title
         self.columns: dict[int, Column] = {}
         self.merged: dict[tuple[int, int], object] = {}
+        # What is wrong with the sheet's header row: any of it refuses the
+        # whole workbook, since a column read wrongly or not at all would
+        # erase a field of every provider.
+        self.structure: list[Issue] = []
         self._headers()
-        self._merges()
 
     def issue(self, severity: str, row: int | None, col: int | None,
               message: str, fix: str = "") -> None:
         column = self.columns.get(col) if col else None
         self.outcome.issues.append(Issue(
             severity, self.title, row, get_column_letter(col) if col else None,
+            column.en if column else "", message, fix))
+
+    def _problem(self, col: int | None, message: str, fix: str) -> None:
+        column = self.columns.get(col) if col else None
+        self.structure.append(Issue(
+            "error", self.title, 1 if col else None,
+            get_column_letter(col) if col else None,
             column.en if column else "", message, fix))
 
     def _headers(self) -> None:
@@ -461,22 +500,61 @@ class _SheetReader:
         for col in range(1, self.ws.max_column + 1):
             text = self.ws.cell(1, col).value
             if text is None or str(text).strip() == "":
+                self._unlabelled(col)
                 continue
             lines = [fold(part) for part in str(text).split("\n")]
             column = next((known[k] for k in [fold(str(text)), *lines]
                            if k in known), None)
             if column is None:
-                self.issue("warning", 1, col, f"the column '{text}' is not part of "
-                           "the template and was ignored",
-                           "move its information into a template column")
+                self._unknown(col, str(text), known)
             elif column in self.columns.values():
-                self.issue("error", 1, col, f"the column '{column.en}' appears "
-                           "twice", "delete one of the two columns")
+                self._problem(col, f"the column '{column.en}' appears twice",
+                              "delete one of the two columns")
             else:
                 self.columns[col] = column
-        if self.sheet.columns[0] not in self.columns.values():
-            self.issue("error", 1, None, "the sheet has no 'Provider id' column",
-                       "restore the header row from a fresh template")
+        if not self.columns:
+            # No header at all is one problem, not one per column.
+            self.structure = []
+            self._problem(None, "the first row does not hold the template's "
+                          "column headers", "copy the header row from a "
+                          "workbook written by 'booklet export'; the headers "
+                          "must be in row 1")
+            return
+        self.require(CRITERIA_COLUMNS)
+
+    def require(self, criteria: int) -> None:
+        """A problem for each template column missing from the header row,
+        counting `criteria` eligibility columns or as many as are there."""
+        most = max([criteria, *map(_criterion, self.columns.values())])
+        missing = [c for c in self.sheet.columns if _criterion(c) <= most
+                   and c not in self.columns.values()]
+        if missing:
+            names = ", ".join(f"'{_one_line(c.header)}'" for c in missing)
+            self._problem(None, f"the template column(s) {names} are missing, so "
+                          "what they hold would be erased from every provider",
+                          "restore the columns from a workbook written by "
+                          "'booklet export'; a renamed column needs its template "
+                          "header back")
+
+    def _unlabelled(self, col: int) -> None:
+        """A column without a header is refused when it holds values."""
+        for r in range(2, self.ws.max_row + 1):
+            if self.ws.cell(r, col).value not in (None, ""):
+                self._problem(col, f"the column has no header but holds values "
+                              f"(row {r} is the first)", "give it back its "
+                              "template header, or delete the column")
+                return
+
+    def _unknown(self, col: int, text: str, known: dict[str, Column]) -> None:
+        forms = [fold(text), *(fold(part) for part in text.split("\n"))]
+        score, form = max((difflib.SequenceMatcher(None, f, k).ratio(), k)
+                          for f in forms for k in known)
+        hint = (f" (did you mean '{_one_line(known[form].header)}'?)"
+                if score >= 0.8 else "")
+        self._problem(col, f"the column '{_one_line(text)}' is not a column of the "
+                      f"template, so its cells would not be imported{hint}",
+                      "give the column its template header; information that "
+                      "has no template column goes into 'Internal notes'")
 
     def _merges(self) -> None:
         for merged in self.ws.merged_cells.ranges:
@@ -506,13 +584,20 @@ class _SheetReader:
 
     def _raw(self, row: int, col: int) -> object:
         """The value of a cell; a formula gives way to its saved result."""
-        formula = self.fws.cell(row, col).value
-        value = self.ws.cell(row, col).value
-        is_formula = isinstance(formula, ArrayFormula) or (
-            isinstance(formula, str) and formula.startswith("="))
+        formula_cell, cell = self.fws.cell(row, col), self.ws.cell(row, col)
+        formula, value = formula_cell.value, cell.value
+        # The cell type, not a leading "=", says what a formula is: text that
+        # starts with "=" (written by 'booklet export') is text.
+        is_formula = formula_cell.data_type == "f"
+        text = formula.text if isinstance(formula, ArrayFormula) else formula
+        if cell.data_type == "e":
+            source = f"the formula {text}" if is_formula else "a pasted value"
+            self.issue("error", row, col, f"the cell holds the Excel error "
+                       f"{value} (from {source}), not a value",
+                       "type the value the cell should hold")
+            return _FORMULA_WITHOUT_VALUE
         if not is_formula:
             return value
-        text = formula.text if isinstance(formula, ArrayFormula) else formula
         if value is None:
             self.issue("error", row, col, f"the cell holds the formula {text} "
                        "and no saved result",
@@ -525,6 +610,7 @@ class _SheetReader:
         return value
 
     def rows(self) -> list[_Row]:
+        self._merges()
         out = []
         for r in range(2, self.ws.max_row + 1):
             row = _Row(self.sheet, r, reader=self)
@@ -634,6 +720,9 @@ class _Draft:
     services: list[_Row] = field(default_factory=list)
     documents: list[_Row] = field(default_factory=list)
     sources: list[_Row] = field(default_factory=list)
+    # Refused rows of other sheets that may have been meant for this provider:
+    # writing it without them could erase a phone or a service.
+    doubts: list[_Row] = field(default_factory=list)
 
     @property
     def bad(self) -> bool:
@@ -641,7 +730,10 @@ class _Draft:
                                    *self.documents, *self.sources))
 
 
-def _read(path: Path, lists: Lists, outcome: Outcome) -> dict[str, _Draft]:
+def _read(path: Path, lists: Lists, outcome: Outcome, old: dict[str, Provider]
+          ) -> tuple[dict[str, _Draft], list[_Row]]:
+    """The providers of the workbook, and the rows that name none of them;
+    ImportProblem when its sheets or columns are not the template's."""
     try:
         # The workbook is read twice: once for the results Excel saved and
         # once for the formulas themselves, so that a formula never reaches
@@ -655,19 +747,47 @@ def _read(path: Path, lists: Lists, outcome: Outcome) -> dict[str, _Draft]:
         raise ImportProblem(f"cannot open {path} as an .xlsx workbook ({exc}); "
                             "save it from Excel as 'Excel Workbook (.xlsx)'"
                             ) from exc
-    found = {}
+    readers, problems = {}, []
     for sheet in _sheets(MAX_CRITERIA_COLUMNS):
         title = _find_sheet(values_wb.sheetnames, sheet)
         if title is None:
-            if sheet is PROVIDERS:
-                raise ImportProblem(
-                    f"{path} has no sheet '{sheet.title}'; use the workbook "
-                    "written by 'booklet template' or 'booklet export'")
+            problems.append(Issue(
+                "error", sheet.title, None, None, "",
+                f"the sheet is missing, so {_LOST[sheet.key]}",
+                "copy the sheet from a workbook written by 'booklet export' (a "
+                "renamed sheet needs its name back)"))
             continue
         reader = _SheetReader(sheet, values_wb[title], formulas_wb[title], outcome,
                               lists)
-        found[sheet.key] = (reader, reader.rows())
-    return _assemble(found, outcome)
+        problems += reader.structure
+        readers[sheet.key] = reader
+    _refuse(path, problems)
+    drafts, orphans = _assemble({key: (reader, reader.rows())
+                                 for key, reader in readers.items()}, outcome)
+    # A provider of the workbook with more eligibility criteria now than the
+    # Services sheet has columns would lose the last ones.
+    readers["services"].require(max((len(s.eligibility.criteria) for pid in drafts
+                                     if pid in old for s in old[pid].services),
+                                    default=0))
+    _refuse(path, readers["services"].structure)
+    return drafts, orphans
+
+
+def _refuse(path: Path, problems: list[Issue]) -> None:
+    if problems:
+        raise ImportProblem(
+            f"{path} was not imported, and nothing was written: its sheets and "
+            "columns must be those of the template.\n"
+            + "\n".join(str(p) for p in problems))
+
+
+# What each sheet holds, for the message when it is missing.
+_ERASED = "would be erased from every provider"
+_LOST = {"providers": "no provider can be read",
+         "phones": f"the phone numbers {_ERASED}",
+         "services": f"the services {_ERASED}",
+         "documents": f"the documents services ask for {_ERASED}",
+         "sources": f"the sources {_ERASED}"}
 
 
 def _find_sheet(names: list[str], sheet: Sheet) -> str | None:
@@ -679,8 +799,10 @@ def _find_sheet(names: list[str], sheet: Sheet) -> str | None:
     return None
 
 
-def _assemble(found: dict, outcome: Outcome) -> dict[str, _Draft]:
+def _assemble(found: dict, outcome: Outcome
+              ) -> tuple[dict[str, _Draft], list[_Row]]:
     drafts: dict[str, _Draft] = {}
+    orphans: list[_Row] = []
     reader, rows = found["providers"]
     for row in rows:
         pid = row.values.get("provider_id")
@@ -696,21 +818,66 @@ def _assemble(found: dict, outcome: Outcome) -> dict[str, _Draft]:
             continue
         drafts[pid] = _Draft(pid, row)
     for key in ("phones", "services", "documents", "sources"):
-        if key not in found:
-            continue
         reader, rows = found[key]
-        for row in rows:
+        for i, row in enumerate(rows):
             pid = row.values.get("provider_id")
             draft = drafts.get(pid) if pid else None
-            if draft is None:
-                reader.issue(
-                    "error", row.number, row.letters.get("provider_id", 1),
-                    f"the provider id '{pid}' is not on the Providers sheet"
-                    if pid else "the row has no provider id",
-                    "write the id of a provider listed on the Providers sheet")
+            if draft is not None:
+                getattr(draft, key).append(row)
                 continue
-            getattr(draft, key).append(row)
-    return drafts
+            orphans.append(row)
+            owners = _owners(pid, rows, i, drafts)
+            for owner in owners:
+                drafts[owner].doubts.append(row)
+            if pid:
+                message = f"the provider id '{pid}' is not on the Providers sheet"
+                if owners:
+                    message += " (did you mean " + " or ".join(
+                        f"'{o}'" for o in owners) + "?)"
+            elif "provider_id" in row.letters:
+                continue  # the id cell itself was refused, and reported
+            else:
+                message = "the row has no provider id"
+                if owners:
+                    message += " (it sits next to rows of " + " and ".join(
+                        f"'{o}'" for o in owners) + ")"
+            reader.issue("error", row.number, row.letters.get("provider_id", 1),
+                         message,
+                         "write the id of a provider listed on the Providers sheet")
+    return drafts, orphans
+
+
+def _owners(pid: str | None, rows: list[_Row], i: int,
+            drafts: dict[str, _Draft]) -> list[str]:
+    """The providers a row with an unknown or missing id was probably meant for:
+    the id it most resembles (a typing slip), or, when it has no id, the
+    providers of the rows above and below it."""
+    if pid:
+        wanted = pid.lower()
+        score = {d: difflib.SequenceMatcher(None, wanted, d.lower()).ratio()
+                 for d in drafts}
+        best = max(score.values(), default=0)
+        # Near ties are all suspects ('hospital' for 'hospital-1' and
+        # 'hospital-2'); so is an id cut short or run on ('hagar' for
+        # 'hagar-viet-nam').
+        return sorted((d for d in drafts if score[d] >= max(0.8, best - 0.02)
+                       or _extends(d.lower(), wanted)),
+                      key=lambda d: -score[d])
+    owners: list[str] = []
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(rows) and not rows[j].values.get("provider_id"):
+            j += step
+        near = rows[j].values.get("provider_id") if 0 <= j < len(rows) else None
+        if near in drafts and near not in owners:
+            owners.append(near)
+    return owners
+
+
+def _extends(a: str, b: str) -> bool:
+    """Whether one id is the other cut short, by a word or more."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 4 and long.startswith(short + "-")
 
 
 def _id_fix(row: _Row) -> str:
@@ -860,23 +1027,44 @@ def import_workbook(project, path: Path, dry_run: bool = False,
             "whose files have errors are treated as new",
             "run 'booklet check'"))
     lists = Lists(content)
-    drafts = _read(Path(path), lists, outcome)
     old = {p.id: p for p in content.providers}
+    drafts, orphans = _read(Path(path), lists, outcome, old)
+    for row in orphans:
+        # A refused row that repeats what a provider has now is that
+        # provider's, whatever id it was given.
+        for pid, draft in drafts.items():
+            if pid in old and row not in draft.doubts and _holds(old[pid], row):
+                draft.doubts.append(row)
+    if remove and old and not drafts:
+        # An empty template, or a Providers sheet whose rows were deleted,
+        # is almost never a request to delete the whole directory.
+        raise ImportProblem(
+            f"{path} lists no providers on the sheet '{PROVIDERS.title}', so "
+            f"--remove would delete all {len(old)} provider files; nothing was "
+            "written. Fix: import a filled workbook (start from 'booklet "
+            "export'), or leave out --remove")
     content_dir = Path(project.content_dir)
     for pid, draft in drafts.items():
-        provider = None if draft.bad else _validate(draft)
+        provider = None if draft.bad or draft.doubts else _validate(draft)
         if provider is not None:
             _check_phones(provider, draft)
         if provider is None:
-            outcome.changes.append(Change(pid, "skipped", f"{PROVIDERS.title} "
-                                          f"row {draft.row.number}: see the errors"))
+            outcome.changes.append(Change(pid, "skipped", _why_skipped(draft)))
             continue
         _apply(provider, old.get(pid), content, content_dir, lists, outcome)
+    # A provider whose row was refused (an id cleared by mistake, a row with
+    # errors) is not in `drafts` either; while the workbook has errors,
+    # nothing is removed.
+    refuse_removal = remove and bool(outcome.errors)
     for pid in old:
         if pid in drafts:
             continue
         current = _file_of(content, pid)
-        if remove:
+        if refuse_removal:
+            outcome.changes.append(Change(
+                pid, "kept", "not in the workbook; not removed, because the "
+                "workbook has errors: fix them and import again"))
+        elif remove:
             if not dry_run and current is not None:
                 current.unlink()
             outcome.changes.append(Change(pid, "removed", _shown(current)))
@@ -884,6 +1072,28 @@ def import_workbook(project, path: Path, dry_run: bool = False,
             outcome.changes.append(Change(
                 pid, "kept", "not in the workbook; --remove deletes it"))
     return outcome
+
+
+def _holds(provider: Provider, row: _Row) -> bool:
+    """Whether `provider` has the phone, service, document or source of `row`."""
+    values, key = row.values, row.sheet.key
+    if key == "phones":
+        return values.get("number") in {p.number for p in provider.phones}
+    if key == "sources":
+        return values.get("url") in provider.sources
+    name = "description" if key == "services" else "document"
+    texts = {values.get(f"{name}_{lang}") for lang in ("vi", "en")} - {None}
+    known = ([s.description for s in provider.services] if key == "services"
+             else [d for s in provider.services for d in s.documents])
+    return any(text in (t.vi, t.en) for t in known for text in texts)
+
+
+def _why_skipped(draft: _Draft) -> str:
+    if draft.bad or not draft.doubts:
+        return f"{PROVIDERS.title} row {draft.row.number}: see the errors"
+    rows = ", ".join(f"{r.reader.title} row {r.number}" for r in draft.doubts)
+    return (f"left as it was, because the refused {rows} may belong to it: "
+            "see the errors")
 
 
 def _shown(path: Path | None) -> str:
