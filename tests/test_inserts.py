@@ -524,3 +524,157 @@ def test_inserts_build_for_every_region_of_the_bundled_content(bundled):
             mark = (f"Page {number} of {count}" if name.endswith("-en.pdf")
                     else f"Trang {number}/{count}")
             assert mark in text, (name, number)
+
+
+# Directory scale: a region of 150 providers, and entries with very long fields.
+
+BULK_CATEGORIES = ("legal", "psychological", "medical", "social_welfare",
+                   "accommodation")
+BULK_PROVINCES = (("nghe-an", "40", "0238", "Nghe An"),
+                  ("ha-tinh", "42", "0239", "Ha Tinh"),
+                  ("quang-tri", "44", "0233", "Quang Tri"))
+
+# A requirement of about 6,000 characters and a safeguarding note of about
+# 4,000, each sentence numbered so that every part can be found in the PDF.
+LONG_REQUIREMENT = " ".join(
+    f"Requirement R{i:03d}: bring the fictional intake form signed by the "
+    "referring officer and a copy of the identity card." for i in range(60))
+LONG_SAFEGUARDING = " ".join(
+    f"Precaution S{i:03d}: never share the fictional client's location with "
+    "anyone who calls." for i in range(50))
+
+
+def _bulk(n: int, code: str, area: str) -> str:
+    """Provider n of the bulk region, offering two of BULK_CATEGORIES."""
+    services = "".join(
+        f"""\
+  - category: {BULK_CATEGORIES[(n + step) % len(BULK_CATEGORIES)]}
+    description: {{vi: "Dịch vụ hư cấu số {n:03d}", en: "Fictional service {n:03d}"}}
+""" for step in (0, 2))
+    return f"""\
+id: fict-bulk-{n:03d}
+name: {{vi: "Trung tâm Hư Cấu số {n:03d}", en: "Fictional Test Centre {n:03d}"}}
+kind: ngo
+province: "{code}"
+phones:
+  - number: "{area} 3100 {n:03d}"
+    cost: standard
+services:
+{services}consent:
+  print: {{given: "yes"}}
+  digital: {{given: "yes"}}
+verification: {{status: verified, date: "2026-09-15", method: phone}}
+"""
+
+
+LONG = f"""\
+id: fict-long
+name: {{vi: "Văn phòng Dài Dòng Hư Cấu", en: "Fictional Verbose Office"}}
+kind: ngo
+province: "40"
+phones:
+  - number: "0238 3200 001"
+    cost: standard
+services:
+  - category: legal
+    description: {{vi: "Tư vấn pháp lý hư cấu", en: "Fictional legal advice"}}
+referral:
+  requirements: {{vi: "{LONG_REQUIREMENT}", en: "{LONG_REQUIREMENT}"}}
+  safeguarding: {{vi: "{LONG_SAFEGUARDING}", en: "{LONG_SAFEGUARDING}"}}
+consent:
+  print: {{given: "yes"}}
+  digital: {{given: "yes"}}
+verification: {{status: verified, date: "2026-09-15", method: phone}}
+"""
+
+
+def _bulk_providers() -> dict[str, str]:
+    files = {"nghe-an/fict-long.yaml": LONG}
+    for i in range(150):
+        slug, code, area, _name = BULK_PROVINCES[i % len(BULK_PROVINCES)]
+        files[f"{slug}/fict-bulk-{i:03d}.yaml"] = _bulk(i, code, area)
+    return files
+
+
+@pytest.fixture(scope="module")
+def bulk(tmp_path_factory) -> bytes:
+    root = tmp_path_factory.mktemp("inserts-bulk")
+    content = make_content(root / "content", _bulk_providers())
+    big = open_project(content, LAYOUTS, root / "output", TODAY)
+    return made(big, region="north-central-coast", lang="en")[
+        "insert-north-central-coast-en"]
+
+
+def _pathway_pages(pages: list[str]) -> list[str]:
+    """The first page and the pages the services-by-need table runs on to."""
+    return [pages[0], *[t for t in pages[1:] if t.startswith("Need Service and phone")]]
+
+
+def test_a_region_of_150_providers_lists_every_service_by_need(bulk):
+    pages = pdfcheck.text_pages(bulk)
+    pathway = _pathway_pages(pages)
+    assert len(pathway) >= 3
+    first = pages[0]
+    for label in ("Call 111 first", "Before you refer", "Refer by need",
+                  "Need Service and phone"):
+        assert label in first, label
+    table = "\n".join(pathway)
+    for i in range(150):
+        _slug, _code, area, place = BULK_PROVINCES[i % len(BULK_PROVINCES)]
+        row = f"Fictional Test Centre {i:03d} ({place}) – {area} 3100 {i:03d}"
+        # Each bulk provider offers two services, so it is listed under two needs.
+        assert table.count(row) == 2, row
+
+
+def test_a_need_that_runs_on_is_named_again_atop_the_next_page(bulk):
+    pathway = _pathway_pages(pdfcheck.text_pages(bulk))
+    needs = ("Accommodation and shelter", "Medical care",
+             "Psychological support and mental health",
+             "Legal advice and legal aid", "Social work and social welfare")
+    for text in pathway[1:]:
+        # Below the repeated header: the need, then its next service.
+        below_header = " ".join(text.split()).removeprefix("Need Service and phone ")
+        assert any(below_header.startswith(f"{n} (continued) Fictional Test")
+                   or below_header.startswith(f"{n} Fictional Test")
+                   for n in needs), below_header
+    assert any("(continued)" in t for t in pathway[1:])
+
+
+def test_a_6000_character_requirement_runs_over_pages(bulk):
+    assert len(LONG_REQUIREMENT) >= 6000
+    pages = pdfcheck.text_pages(bulk)
+    holding = {}
+    for token in [f"R{i:03d}:" for i in range(60)] + [f"S{i:03d}:" for i in range(50)]:
+        found = [n for n, t in enumerate(pages) if token in t]
+        assert len(found) == 1, token
+        holding[token] = found[0]
+    assert holding["R059:"] > holding["R000:"]
+    assert holding["S049:"] >= holding["R059:"]
+    # The sentences come out in the order written, page after page.
+    assert list(holding.values()) == sorted(holding.values())
+
+
+def test_no_text_runs_into_the_footer(bulk):
+    """Every character is in the text frame or in the footer: a cell taller
+    than a page would have been drawn over the footer or off the sheet."""
+    frame_bottom = 26 * 72 / 25.4
+    footer_top = 14 * 72 / 25.4 + 10 + 7.5 + 4   # upper footer line and rule gap
+    doc = pdfium.PdfDocument(bulk)
+    for number, page in enumerate(doc, start=1):
+        textpage = page.get_textpage()
+        for i in range(textpage.count_chars()):
+            if textpage.get_text_range(i, 1).isspace():
+                continue
+            _left, bottom, _right, top = textpage.get_charbox(i)
+            assert bottom >= frame_bottom - 4 or top <= footer_top, (number, i)
+    doc.close()
+
+
+def test_a_large_insert_keeps_page_x_of_y_and_is_sound(bulk):
+    pages = pdfcheck.text_pages(bulk)
+    count = pdfcheck.page_count(bulk)
+    assert len(pages) == count
+    for number, text in enumerate(pages, start=1):
+        assert text.count(f"Page {number} of {count}") == 1, number
+    assert pdfcheck.structural_check(bulk) == []
+    assert pdfcheck.standard14_fonts(bulk) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import hashlib
 import json
 import logging
@@ -76,16 +77,15 @@ def fingerprint(selection: Selection, job: Job, shared: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-_worker_project: Project | None = None
+# What forked workers inherit: sending each job's Selection through a pipe
+# would pickle the whole content tree (megabytes) once per job.
+_shared: tuple[Project, list] | None = None
 
 
-def _init_worker(project: Project) -> None:
-    global _worker_project
-    _worker_project = project
-
-
-def _make_in_worker(job: Job, selection: Selection) -> Made:
-    return product(job.product).make(_worker_project, job, selection)
+def _make_in_worker(index: int) -> Made:
+    project, pending = _shared
+    job, selection, _ = pending[index]
+    return product(job.product).make(project, job, selection)
 
 
 def plan(project: Project, products: list[str], request: dict) -> list[Job]:
@@ -179,20 +179,14 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
         result.reports.append(report)
 
     if workers > 1 and len(pending) > 1:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context,
-                                 initializer=_init_worker,
-                                 initargs=(project,)) as pool:
-            futures = [(job, report, pool.submit(_make_in_worker, job, selection))
-                       for job, selection, report in pending]
-            for job, report, future in futures:
-                done += 1
-                try:
-                    finish(job, report, future.result())
-                except Exception as exc:  # one product never stops the others
-                    result.failures.append(_failure(job, exc))
-                if progress:
-                    progress(done, total, job.key)
+        for job, report, made in _run_parallel(project, pending, workers):
+            done += 1
+            try:
+                finish(job, report, made())
+            except Exception as exc:  # one product never stops the others
+                result.failures.append(_failure(job, exc))
+            if progress:
+                progress(done, total, job.key)
     else:
         for job, selection, report in pending:
             done += 1
@@ -210,6 +204,27 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
         "edition_date": content.document.settings.edition_date.isoformat(),
         "failures": [f.__dict__ for f in result.failures]})
     return result
+
+
+def _run_parallel(project: Project, pending: list, workers: int):
+    """Yield (job, report, result getter) in plan order, making the jobs in
+    forked processes, largest first so that no core waits for a late big one."""
+    global _shared
+    _shared = (project, pending)
+    # Frozen objects are never touched by the collector, so forked workers
+    # keep sharing the parent's memory pages instead of copying them.
+    gc.freeze()
+    try:
+        context = multiprocessing.get_context("fork")
+        order = sorted(range(len(pending)),
+                       key=lambda i: -len(pending[i][1].entries))
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            submitted = {i: pool.submit(_make_in_worker, i) for i in order}
+            for i, (job, _, report) in enumerate(pending):
+                yield job, report, submitted[i].result
+    finally:
+        _shared = None
+        gc.unfreeze()
 
 
 def _nothing_left(selection: Selection) -> str:

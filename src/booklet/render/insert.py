@@ -8,7 +8,10 @@ module turns into ReportLab flowables:
                                        consecutive rows of one table T form a
                                        label/value table; head="1" marks a
                                        header row, cont="1" a row that goes on
-                                       from the one above, emph="1" a boxed row
+                                       from the one above, emph="1" a boxed row;
+                                       more="M" is the label printed instead
+                                       of an empty one when the row opens a
+                                       page (a need "(continued)")
     <step n="N">blocks</step>          a numbered step of the referral pathway
     <space h="3mm"/>  <rule width="entry|section"/>
     <bookmark title="T" level="0|1"/>  an entry of the PDF outline
@@ -26,6 +29,7 @@ import re
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -55,6 +59,10 @@ _ATTRS = re.compile(r'(\w+)="([^"]*)"')
 _BLOCK = re.compile(
     r"<(step|p|row)\b([^>]*)>(.*?)</\1>|<(space|rule|bookmark)\b([^>]*?)/>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
+# Tags, entities and the text between them, for Typesetter.para.
+_TOKEN = re.compile(r"<[^>]*>|&[^;\s]*;|[^<&]+|[<&]")
+_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&#34;": '"', "&quot;": '"',
+             "&#39;": "'", "&apos;": "'"}
 
 
 def blocks(markup: str, where: str) -> list[tuple[str, dict, str]]:
@@ -114,6 +122,76 @@ class _Running(Flowable):
         self.canv.booklet_section = self.title
 
 
+class _Paragraph(Paragraph):
+    """A paragraph that keeps its line breaks for the width it last wrapped
+    to: a table cell is measured by KeepTogether, by the frame and by the
+    table's own split and draw, always at the column's width."""
+
+    _wrapped_at: float | None = None
+
+    def wrap(self, available_width, available_height):
+        # split() drops blPara when the paragraph cannot start in the space
+        # offered; the next wrap then breaks the lines again.
+        if self._wrapped_at == available_width and "blPara" in self.__dict__:
+            return self.width, self.height
+        size = super().wrap(available_width, available_height)
+        self._wrapped_at = available_width
+        return size
+
+
+class _Grid(Table):
+    """A table whose rows and cells split across pages.
+
+    Rows split between pages (splitByRow) and, when one row alone is taller
+    than what is left, within the row (splitInRow), so that no entry field
+    however long can stop the build. A row whose empty label cell carries a
+    `run_on` label prints that label when it opens a page.
+    """
+
+    def __init__(self, data, **options):
+        options.setdefault("splitInRow", 1)
+        super().__init__(data, **options)
+
+    def _calc(self, available_width, available_height):
+        # KeepTogether, the frame and split() each measure the table at the
+        # same width; once every row height is known, measuring again gives
+        # the same answer.
+        if (getattr(self, "_measured_at", None) == available_width
+                and None not in self._rowHeights):
+            return
+        super()._calc(available_width, available_height)
+        self._measured_at = available_width
+
+    def split(self, available_width, available_height):
+        parts = super().split(available_width, available_height)
+        if len(parts) == 2:
+            rest, first = parts[1], parts[1].repeatRows
+            label = _label_of(rest, first)
+            run_on = getattr(label, "run_on", None)
+            if run_on is not None:
+                row = rest._cellvalues[first]
+                rest._cellvalues[first] = [_Paragraph(run_on, label.style),
+                                           *row[1:]]
+                # The run-on label may take more lines than the empty one:
+                # it runs into the next row's empty label cell if there is
+                # one, or else makes its row taller.
+                rest._argH = list(rest._argH)
+                rest._argH[first] = None
+                if getattr(_label_of(rest, first + 1), "run_on", None):
+                    rest.setStyle([("SPAN", (0, first), (0, first + 1))])
+        return parts
+
+
+def _label_of(table: Table, row: int):
+    """The flowable in the label cell of `row`, or None past the last row."""
+    if row >= len(table._cellvalues):
+        return None
+    label = table._cellvalues[row][0]
+    if isinstance(label, (list, tuple)) and len(label) == 1:
+        label = label[0]
+    return label
+
+
 class Typesetter:
     """Blocks to flowables, with the styles and tables of one layout."""
 
@@ -127,6 +205,8 @@ class Typesetter:
         self.styles = {name: self._style(name, spec)
                        for name, spec in layout["styles"].items()}
         self._marks = 0
+        self._labels_made: dict[tuple[str, str], Paragraph] = {}
+        self._base_frags: dict[str, object] = {}
 
     def _style(self, name: str, spec: dict) -> ParagraphStyle:
         face = fonts.face_name(self.family, "bold" if spec.get("bold") else "regular")
@@ -143,6 +223,87 @@ class Typesetter:
         # left alone it would be the standard-14 Helvetica.
         face = fonts.face_name(self.family)
         return TableStyle([("FONT", (0, 0), (-1, -1), face, 10), *commands])
+
+    def para(self, markup: str, style: str) -> Paragraph:
+        """A paragraph of `markup` in layout style `style`.
+
+        The markup the templates write (text, <b>, <i>, <br/> and the
+        entities Jinja2 escapes) is cut into fragments here, as ReportLab's
+        markup parser would cut it, at a fraction of its cost; anything else
+        (links, other tags) goes through that parser.
+        """
+        st = self.style(style)
+        frags = self._fragments(markup, style) if markup else None
+        return _Paragraph(markup, st, frags=frags)
+
+    def _fragments(self, markup: str, style: str) -> list | None:
+        if "\n" in markup or markup != markup.strip() or "  " in markup:
+            return None
+        if style not in self._base_frags:
+            self._base_frags[style] = _Paragraph("x", self.style(style)).frags[0]
+        base = self._base_frags[style]
+        family = ps2tt(base.fontName)[0]
+        # One link list and one underline list per paragraph, shared by its
+        # fragments, as the parser does.
+        link, lines = [], []
+        frags, tags = [], []
+        for token in _TOKEN.findall(markup):
+            if token.startswith("<"):
+                name = token.strip("</>")
+                if name == "br" and token == "<br/>":
+                    frags.append(self._fragment(base, family, tags, "", link, lines,
+                                                lineBreak=True, __tag__="br"))
+                elif name in ("b", "i") and token == f"<{name}>":
+                    tags.append(name)
+                elif token == f"</{name}>" and tags[-1:] == [name]:
+                    tags.pop()
+                else:
+                    return None
+                continue
+            if token.startswith("&"):
+                if token not in _ENTITIES:
+                    return None
+                token = _ENTITIES[token]
+            frags.append(self._fragment(base, family, tags, token, link, lines))
+        return frags if not tags else None
+
+    @staticmethod
+    def _fragment(base, family: str, tags: list[str], text: str, link: list,
+                  lines: list, **extra):
+        # A bold style stays bold outside <b>, as in the parser.
+        bold = int(bool(base.bold) or "b" in tags)
+        italic = int(bool(base.italic) or "i" in tags)
+        return base.clone(text=text, bold=bold, italic=italic,
+                          fontName=tt2ps(family, bold, italic), link=link,
+                          us_lines=lines, **{"__tag__": tags[-1] if tags else "para",
+                                             **extra})
+
+    def label(self, markup: str, style: str) -> Paragraph:
+        """The paragraph of a table label, made once per wording and style.
+
+        Labels repeat on every entry ("Phone", "Services"); one shared
+        paragraph is parsed and broken into lines once, at the label
+        column's width, and drawn wherever it is needed.
+        """
+        if not markup:
+            # An empty paragraph, not an empty string: a string cell would
+            # take the table font's leading and make its row taller.
+            return _Paragraph("", self.style(style), frags=[])
+        key = (markup, style)
+        if key not in self._labels_made:
+            self._labels_made[key] = _Paragraph(markup, self.style(style))
+        return self._labels_made[key]
+
+    def _label_cell(self, attrs: dict, style: str) -> Paragraph:
+        """The label cell of a row; an empty one that carries the run-on
+        label (more="...") for _Grid to print when the row opens a page."""
+        more = attrs.get("more")
+        if attrs.get("label") or not more:
+            return self.label(attrs.get("label", ""), style)
+        # No fragments: nothing to parse, and no height of its own.
+        cell = _Paragraph("", self.style(style), frags=[])
+        cell.run_on = more
+        return cell
 
     def style(self, name: str) -> ParagraphStyle:
         if name not in self.styles:
@@ -172,7 +333,7 @@ class Typesetter:
                 labels = labels or [style]
                 labels.append(inner)
             elif kind == "p":
-                out.append(Paragraph(inner, self.style(style)))
+                out.append(self.para(inner, style))
             elif kind == "step":
                 out.append(self._step(attrs.get("n", ""), inner, width))
             elif kind == "space":
@@ -199,16 +360,16 @@ class Typesetter:
                 widths.append(gap)
             commands.append(("BOX", (len(cells), 0), (len(cells), 0), 0.9,
                              self.ink))
-            cells.append(Paragraph(inner, st))
+            cells.append(_Paragraph(inner, st))
             widths.append(stringWidth(plain, st.fontName, st.fontSize)
                           + 2 * pad + 1)
         if sum(widths) > width:
             # Too many to share a line: stack them, each as wide as the column.
-            return Table([[c] for c in cells if c != ""], colWidths=[width],
+            return _Grid([[c] for c in cells if c != ""], colWidths=[width],
                          hAlign="LEFT", style=self._table_style([
                              ("BOX", (0, i), (0, i), 0.9, self.ink)
                              for i in range(len(inners))]))
-        table = Table([cells], colWidths=widths, hAlign="LEFT",
+        table = _Grid([cells], colWidths=widths, hAlign="LEFT",
                       style=self._table_style([
                           *commands,
                           ("LEFTPADDING", (0, 0), (-1, -1), pad),
@@ -235,7 +396,7 @@ class Typesetter:
         side = length(spec["number_width"])
         gap = length(spec["gap"])
         # White on black: the step number reads at full contrast in grayscale.
-        marker = Table([[Paragraph(number, self.style("step_number"))]],
+        marker = Table([[_Paragraph(number, self.style("step_number"))]],
                        colWidths=[side], rowHeights=[side], style=self._table_style([
                            ("BACKGROUND", (0, 0), (-1, -1), self.ink),
                            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -244,7 +405,7 @@ class Typesetter:
                            ("TOPPADDING", (0, 0), (-1, -1), 0),
                            ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
         body = self.flowables(blocks(inner, "step"), width - side - gap)
-        step = Table([[marker, body]], colWidths=[side + gap, width - side - gap],
+        step = _Grid([[marker, body]], colWidths=[side + gap, width - side - gap],
                      style=self._table_style([
                          ("VALIGN", (0, 0), (-1, -1), "TOP"),
                          ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -279,18 +440,29 @@ class Typesetter:
         for i, (attrs, inner) in enumerate(rows):
             if attrs.get("head"):
                 head = i + 1
-                style = self.style("cell_head")
-                data.append([Paragraph(attrs.get("label", ""), style),
-                             Paragraph(inner, style)])
+                data.append([self.label(attrs.get("label", ""), "cell_head"),
+                             _Paragraph(inner, self.style("cell_head"))])
                 commands += [("BACKGROUND", (0, i), (-1, i), self.fill),
                              ("LEFTPADDING", (0, i), (0, i), pad * 2),
                              ("LINEABOVE", (0, i), (-1, i), rule * 3, self.ink),
                              ("LINEBELOW", (0, i), (-1, i), rule * 2, self.ink)]
                 continue
-            data.append([Paragraph(attrs.get("label", ""), self.style(label)),
-                         Paragraph(inner, self.style(value))])
+            data.append([self._label_cell(attrs, label),
+                         self.para(inner, value)])
             if i and not attrs.get("cont") and i != head:
                 commands.append(("LINEABOVE", (0, i), (-1, i), rule, self.ink))
+            if attrs.get("cont") and "run_padding" in spec:
+                # Rows that go on from the one above sit closer: a long list
+                # under one label reads as one group and takes fewer pages.
+                run = length(spec["run_padding"])
+                commands += [("TOPPADDING", (0, i), (-1, i), run),
+                             ("BOTTOMPADDING", (0, i - 1), (-1, i - 1), run)]
+            if attrs.get("more") and i and not rows[i - 1][0].get("cont"):
+                # A label is not left alone at the foot of a page: it keeps
+                # its first row below it, and may run into that row's label
+                # cell rather than open a gap between the two rows.
+                commands += [("NOSPLIT", (0, i - 1), (-1, i)),
+                             ("SPAN", (0, i - 1), (0, i))]
             if attrs.get("emph"):
                 # A boxed row: safeguarding and confidential addresses stand
                 # out by a heavy frame, not by colour.
@@ -301,7 +473,7 @@ class Typesetter:
             commands.append(("LINEBELOW", (0, -1), (-1, -1), rule * 3, self.ink))
         if head and kind != "fields":
             commands.append(("LEFTPADDING", (0, head), (0, -1), pad * 2))
-        return Table(data, colWidths=[label_width, width - label_width],
+        return _Grid(data, colWidths=[label_width, width - label_width],
                      repeatRows=head, hAlign="RIGHT",
                      style=self._table_style(commands))
 
@@ -436,10 +608,14 @@ def render(ins: Insert, layouts: Layouts, strings: dict,
 
 def _story(ins: Insert, layouts: Layouts, strings: dict, setter: Typesetter,
            folder: str) -> list[Flowable]:
+    # Each template is looked up once per insert, not once per entry: Jinja2
+    # would otherwise check the file on disk for every entry it renders.
+    templates = {name: layouts.template(f"{folder}/{name}.xml.j2")
+                 for name in ("pathway", "section", "entry")}
+
     def run(name: str, **context) -> list[tuple[str, dict, str]]:
-        path = f"{folder}/{name}.xml.j2"
-        markup = layouts.template(path).render(s=strings, ins=ins, **context)
-        return blocks(markup, f"layouts/templates/{path}")
+        markup = templates[name].render(s=strings, ins=ins, **context)
+        return blocks(markup, f"layouts/templates/{folder}/{name}.xml.j2")
 
     story = setter.flowables(run("pathway"))
     for section in ins.sections:
