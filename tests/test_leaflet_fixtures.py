@@ -8,10 +8,14 @@ import shutil
 
 import numpy as np
 import pytest
+from reportlab.platypus import Paragraph
 
 from booklet.errors import FitError, QRError
+from booklet.layouts import Layouts
 from booklet.products import leaflets
 from booklet.project import open_project
+from booklet.render import leaflet as rl
+from booklet.render.fonts import register
 from booklet.select import select
 from tests import pdfcheck
 from tests.conftest import (
@@ -263,3 +267,102 @@ def test_tel_and_url_payloads_chosen_in_the_layout_scan_back(tmp_path):
     assert found["tel"] == [b"tel:+842393000003", b"tel:18000000"]
     assert found["url"] == [b"https://example.org/s/fict-clinic",
                             b"https://example.org/s/fict-national"]
+
+
+def _with_phones(n: int) -> dict[str, str]:
+    """`n` providers each with a phone, so each with a QR code."""
+    providers = {}
+    for i in range(n):
+        providers[f"ha-tinh/fict-call-{i}.yaml"] = f"""\
+id: fict-call-{i}
+name: {{vi: "Trung tâm Hư Cấu số {i}", en: "Fictional Centre {i}"}}
+kind: ngo
+province: "42"
+phones:
+  - number: "0239 3000 {i + 100:03d}"
+    cost: standard
+services:
+  - category: legal
+    description: {{vi: "Tư vấn", en: "Advice"}}
+""" + CONSENTED
+    return providers
+
+
+@pytest.fixture
+def layout_passes(monkeypatch):
+    """The type scales the leaflet is laid out at, in order, and the scale
+    it is drawn at."""
+    seen = {"placed": [], "drawn": None, "args": None}
+    place, draw = rl._place, rl._draw
+
+    def counting(leaflet, layout, layouts, sheet, flow, scale, where):
+        seen["placed"].append(scale)
+        seen["args"] = (leaflet, layout, layouts, where)
+        return place(leaflet, layout, layouts, sheet, flow, scale, where)
+
+    def drawing(leaflet, layout, layouts, sheet, scale, title):
+        seen["drawn"] = scale
+        return draw(leaflet, layout, layouts, sheet, scale, title)
+    monkeypatch.setattr(rl, "_place", counting)
+    monkeypatch.setattr(rl, "_draw", drawing)
+    return seen
+
+
+def test_an_overflowing_province_is_laid_out_at_full_size_and_floor_only(
+        tmp_path, layout_passes):
+    project = _project(tmp_path, _crowded(24))
+    with pytest.raises(FitError):
+        _make(project, {"province": ["42"]})
+    assert layout_passes["placed"] == [1.0, 0.8]
+
+
+def test_a_province_whose_codes_alone_overflow_fails_after_one_layout(
+        tmp_path, layout_passes):
+    # 34 codes of at least 26 mm are taller than the four provider panels.
+    project = _project(tmp_path, _with_phones(34))
+    with pytest.raises(FitError) as info:
+        _make(project, {"province": ["42"]})
+    assert layout_passes["placed"] == [0.8]
+    assert re.fullmatch(
+        r"leaflet 42-ha-tinh \(leaflet-trifold\): the providers overflow panel "
+        r"'back' by \d+\.\d mm even with type at 80% .*", str(info.value))
+
+
+@pytest.mark.parametrize("count", [16, 17])
+def test_the_type_scale_chosen_is_the_largest_that_fits(tmp_path, layout_passes,
+                                                        count):
+    project = _project(tmp_path, _crowded(count))
+    job = leaflets.plan(project, {"province": ["42"]})[0]
+    leaflets.make(project, job, select(project.content, job.edition))
+    leaflet, layout, layouts, where = layout_passes["args"]
+    fitting = [s for s in (1.0, 0.95, 0.9, 0.85, 0.8) if rl._place(
+        leaflet, layout, layouts, rl.panel_sheet(layout), layout["flow"], s,
+        where) is None]
+    assert layout_passes["drawn"] == fitting[0]
+
+
+@pytest.mark.parametrize("macro,values", [
+    ("plain", ("Ngô Thị Ấn Độ Ễ – Hà Tĩnh",)),
+    ("phone", ("0239\u00a03000\u00a0009",)),
+    ("category", ("Pháp lý", "Legal help")),
+    ("category", ("Pháp lý", "")),
+    ("cost", ("Cước thường", "Standard rate")),
+    ("plain", ("Children's & <Women's> \"Union\"",)),
+    ("plain", ("  two  spaces ",)),
+])
+def test_reused_paragraph_fragments_are_the_parsers(macro, values):
+    """Leaflet paragraphs reuse fragments parsed once per macro and style;
+    they must be the ones ReportLab's parser makes from the markup."""
+    layouts = Layouts(LAYOUTS)
+    register(layouts.fonts())
+    pieces = rl.Pieces(None, layouts.get("leaflet-trifold"), layouts, 1.0, False)
+    style = pieces.s.style("body", bold=True)
+    extra = (pieces.s.hex["muted"],) if macro == "category" else ()
+    markup = str(getattr(pieces.tpl, macro)(*values, *extra))
+    parsed = Paragraph(markup, style).frags
+    for _ in range(2):  # the first call parses the model, the second reuses it
+        reused = pieces._fragments(macro, values, style, extra)
+        if reused is not None:
+            assert [f.__dict__ for f in reused] == [f.__dict__ for f in parsed]
+    if macro == "plain" and values[0].startswith("Ngô"):
+        assert reused is not None

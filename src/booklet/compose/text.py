@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 
 import phonenumbers
@@ -117,6 +118,7 @@ _DOMESTIC_ONLY = {phonenumbers.PhoneNumberType.TOLL_FREE,
                   phonenumbers.PhoneNumberType.UAN}
 
 
+@functools.cache  # a pure function of the number; a build asks per entry
 def dialable(number: str) -> bool:
     """Whether a phone may dial `number` from a link or a QR code: never for
     a number that check flags as invalid or written in a pre-2017 style,
@@ -124,6 +126,7 @@ def dialable(number: str) -> bool:
     return phone_problem(number) is None
 
 
+@functools.cache
 def international(number: str) -> str | None:
     """The number in international form (+84 ...), or None for a short code
     or a number that cannot be dialled with certainty."""

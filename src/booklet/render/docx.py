@@ -3,9 +3,12 @@ tables, hyperlinks, running header and footer, and byte-stable saving."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
+import re
 import zipfile
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from docx import Document
@@ -13,7 +16,10 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.oxml.table import CT_Tbl
+from docx.shared import Emu, Pt, RGBColor
+from docx.table import Table
+from lxml.etree import SubElement
 
 from booklet.errors import LayoutError
 from booklet.layouts import length
@@ -24,6 +30,15 @@ LANG_TAGS = {"vi": "vi-VN", "en": "en-GB"}
 # A ZIP entry cannot be dated before 1980 (PKWARE APPNOTE 4.4.6): a fixed
 # date makes two builds of the same content byte-identical.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+# Element and attribute names of the body, resolved once.
+_P, _PPR, _PSTYLE, _R, _RPR, _RSTYLE, _T, _TAB, _BR, _TC, _HYPERLINK = (
+    qn(f"w:{tag}") for tag in ("p", "pPr", "pStyle", "r", "rPr", "rStyle", "t",
+                               "tab", "br", "tc", "hyperlink"))
+_VAL, _TYPE, _RID, _SPACE = (qn(n) for n in ("w:val", "w:type", "r:id",
+                                             "xml:space"))
+# A tab is a w:tab and a line break a w:br inside the run, as python-docx
+# writes them.
+_BREAKS = re.compile(r"([\t\r\n])")
 _FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia")
 _THEME_SLOTS = ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme")
 
@@ -51,8 +66,41 @@ def _set_lang(rpr, tag: str) -> None:
     lang.set(qn("w:eastAsia"), tag)
 
 
+def _text(run, text: str) -> None:
+    """`text` into a w:r as python-docx's Run.text writes it: w:t pieces,
+    with xml:space="preserve" where spaces lead or trail, and a w:tab or w:br
+    for each tab or line break."""
+    for piece in _BREAKS.split(text):
+        if piece == "\t":
+            SubElement(run, _TAB)
+        elif piece in ("\r", "\n"):
+            SubElement(run, _BR)
+        elif piece:
+            t = SubElement(run, _T)
+            t.text = piece
+            if len(piece.strip()) < len(piece):
+                t.set(_SPACE, "preserve")
+
+
+@dataclass
+class _Table:
+    """A table in the body and the model of its body rows."""
+
+    tbl: object
+    row: object
+
+
 class Writer:
-    """One Word document under construction, styled by a docx layout."""
+    """One Word document under construction, styled by a docx layout.
+
+    python-docx resolves a style name, finds the styles part and picks a
+    relationship id by scanning lists that grow with the document, and its
+    `add_paragraph` and `add_table` search the body for its section
+    properties; called once a paragraph, that is quadratic in the number of
+    entries. The writer resolves each style once, numbers hyperlink
+    relationships itself and appends blocks before the body's final w:sectPr
+    (ECMA-376 17.6.17: it closes the body), producing the same XML.
+    """
 
     def __init__(self, layout: dict, lang: str):
         self.layout = layout
@@ -60,6 +108,17 @@ class Writer:
         self.doc = Document()
         self._page()
         self._styles()
+        self._container = self.doc._body
+        self._sect_pr = self.doc.element.body.sectPr
+        section = self.doc.sections[0]
+        self._block_width = Emu(section.page_width - section.left_margin
+                                - section.right_margin)
+        self._ids: dict[tuple[str, object], str | None] = {}
+        self._rels = self.doc.part.rels
+        self._links = {rel.target_ref: rid for rid, rel in self._rels.items()
+                       if rel.is_external and rel.reltype == RT.HYPERLINK}
+        self._next_rid = 1
+        self._tables: dict[tuple, tuple] = {}
 
     # -- set-up ---------------------------------------------------------
     def _page(self) -> None:
@@ -129,85 +188,141 @@ class Writer:
             fmt.left_indent = Pt(length(spec["indent"], f"docx styles.{name}.indent"))
 
     def style_id(self, name: str) -> str:
-        try:
-            return self.doc.styles[name].style_id
-        except KeyError as exc:
-            raise LayoutError(
-                f"docx layout: no style '{name}'; define it under 'styles'") from exc
+        key = (name, None)
+        if key not in self._ids:
+            try:
+                self._ids[key] = self.doc.styles[name].style_id
+            except KeyError as exc:
+                raise LayoutError(
+                    f"docx layout: no style '{name}'; define it under 'styles'"
+                ) from exc
+        return self._ids[key]
+
+    def _applied(self, name: str, kind) -> str | None:
+        """The id to write for style `name` of `kind`, as python-docx writes
+        it: None for the default style of that kind (Normal)."""
+        key = (name, kind)
+        if key not in self._ids:
+            self.style_id(name)
+            self._ids[key] = self.doc.part.get_style_id(name, kind)
+        return self._ids[key]
+
+    def _block(self, tag: str):
+        """A new block element at the end of the body, before its w:sectPr
+        (ECMA-376 17.6.17: the section properties close the body)."""
+        element = self._sect_pr.makeelement(tag)
+        self._sect_pr.addprevious(element)
+        return element
 
     # -- text -----------------------------------------------------------
     def heading(self, text: str, level: int):
-        return self.doc.add_paragraph(text, style=f"Heading {level}")
+        return self.para(text, f"Heading {level}")
 
     def para(self, text: str = "", style: str = "Normal"):
-        return self.doc.add_paragraph(text, style=style)
+        """A paragraph of `style`; returns its w:p, to add runs and links."""
+        p = self._block(_P)
+        style_id = self._applied(style, WD_STYLE_TYPE.PARAGRAPH)
+        ppr = SubElement(p, _PPR)
+        if style_id:
+            SubElement(ppr, _PSTYLE, {_VAL: style_id})
+        if text:
+            _text(SubElement(p, _R), text)
+        return p
 
     def run(self, paragraph, text: str, style: str | None = None):
         """A run of text; a character style is the only formatting allowed."""
-        run = paragraph.add_run(text)
+        run = SubElement(paragraph, _R)
         if style:
-            run.style = self.doc.styles[style]
+            style_id = self._applied(style, WD_STYLE_TYPE.CHARACTER)
+            rpr = SubElement(run, _RPR)
+            if style_id:
+                SubElement(rpr, _RSTYLE, {_VAL: style_id})
+        if text:
+            _text(run, text)
         return run
+
+    def _link_rid(self, target: str) -> str:
+        """The relationship id of an external hyperlink to `target`: one per
+        target, numbered from the lowest free rIdN as python-docx would."""
+        rid = self._links.get(target)
+        if rid is None:
+            while f"rId{self._next_rid}" in self._rels:
+                self._next_rid += 1
+            rid = f"rId{self._next_rid}"
+            self._rels.add_relationship(RT.HYPERLINK, target, rid,
+                                        is_external=True)
+            self._links[target] = rid
+        return rid
 
     def link(self, paragraph, text: str, url: str, style: str = "Hyperlink"):
         """A real w:hyperlink with an external relationship (ECMA-376
         17.16.22), so Word, LibreOffice and screen readers follow it."""
-        rid = paragraph.part.relate_to(uri(url), RT.HYPERLINK, is_external=True)
-        link = OxmlElement("w:hyperlink")
-        link.set(qn("r:id"), rid)
-        run = OxmlElement("w:r")
-        rpr = OxmlElement("w:rPr")
-        rstyle = OxmlElement("w:rStyle")
-        rstyle.set(qn("w:val"), self.style_id(style))
-        rpr.append(rstyle)
-        run.append(rpr)
-        t = OxmlElement("w:t")
-        t.set(qn("xml:space"), "preserve")
-        t.text = text
-        run.append(t)
-        link.append(run)
-        paragraph._p.append(link)
+        link = SubElement(paragraph, _HYPERLINK, {_RID: self._link_rid(uri(url))})
+        run = SubElement(link, _R)
+        SubElement(SubElement(run, _RPR), _RSTYLE, {_VAL: self.style_id(style)})
+        SubElement(run, _T, {_SPACE: "preserve"}).text = text
         return link
 
     def page_break(self) -> None:
-        self.doc.add_page_break()
+        p = self._block(_P)
+        SubElement(SubElement(p, _R), _BR, {_TYPE: "page"})
 
     # -- tables ---------------------------------------------------------
     def table(self, header: list[str], widths: list[float], style: str):
-        """A table with a header row that repeats on every page; returns it.
-        Rows are added with `row`."""
-        table = self.doc.add_table(rows=1, cols=len(header))
-        table.style = self.doc.styles[style]
+        """A table with a header row that repeats on every page; returns a
+        handle for `row`, which adds the rows.
+
+        Every table of one kind starts the same, so it is built once with
+        python-docx and copied.
+        """
+        key = (tuple(header), tuple(widths), style)
+        if key not in self._tables:
+            self._tables[key] = self._table_model(header, widths, style)
+        model, row = self._tables[key]
+        tbl = copy.deepcopy(model)
+        self._sect_pr.addprevious(tbl)
+        return _Table(tbl, row)
+
+    def _table_model(self, header: list[str], widths: list[float], style: str):
+        tbl = CT_Tbl.new_tbl(1, len(header), self._block_width)
+        table = Table(tbl, self._container)
+        tbl.tblStyle_val = self._applied(style, WD_STYLE_TYPE.TABLE)
         table.autofit = False
         row = table.rows[0]
         trpr = row._tr.get_or_add_trPr()
         repeat = OxmlElement("w:tblHeader")
         trpr.append(repeat)
+        heading = self._applied("Table Heading", WD_STYLE_TYPE.PARAGRAPH)
         for cell, text, width in zip(row.cells, header, widths, strict=True):
             cell.width = int(width * 12700)
-            cell.paragraphs[0].style = self.doc.styles["Table Heading"]
+            cell.paragraphs[0]._p.style = heading
             cell.paragraphs[0].add_run(text)
         # LibreOffice lays tables out by the grid, Word by the cell widths.
         for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
             col.w = int(width * 12700)
-        table._widths = widths
-        return table
+        # The model of a body row, copied by `row`.
+        body = table.add_row()
+        # A row split across pages loses its header context (cantSplit).
+        body._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        text = self._applied("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+        for cell, width in zip(body.cells, widths, strict=True):
+            cell.width = int(width * 12700)
+            cell.paragraphs[0]._p.style = text
+        tbl.remove(body._tr)
+        return tbl, body._tr
 
     def row(self, table, cells: list) -> list:
         """Append a row; each cell is a string or a callable that fills the
-        cell's first paragraph. Returns the cells."""
-        row = table.add_row()
-        # A row split across pages loses its header context (cantSplit).
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-        for cell, value, width in zip(row.cells, cells, table._widths, strict=True):
-            cell.width = int(width * 12700)
-            paragraph = cell.paragraphs[0]
-            paragraph.style = self.doc.styles["Table Text"]
+        cell's w:p. Returns the cells' paragraphs."""
+        tr = copy.deepcopy(table.row)
+        table.tbl.append(tr)
+        paragraphs = [tc[-1] for tc in tr.iterchildren(_TC)]
+        for paragraph, value in zip(paragraphs, cells, strict=True):
             if callable(value):
                 value(paragraph)
             elif value:
-                paragraph.add_run(str(value))
-        return row.cells
+                self.run(paragraph, str(value))
+        return paragraphs
 
     # -- page furniture -------------------------------------------------
     def furniture(self, header: str, stamp: str, page_label: str) -> None:

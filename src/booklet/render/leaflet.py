@@ -9,6 +9,7 @@ down to `fit.min_scale` and then the build fails with FitError.
 
 from __future__ import annotations
 
+import copy
 import io
 import logging
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import getAscent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from booklet.compose.leaflet import HotlineItem, Leaflet, ProviderItem, Words
 from booklet.compose.vcard import web_address
@@ -168,27 +170,47 @@ class Styles:
         self.hex = dict(layout["colours"])
         self.sizes = {k: float(v) * scale for k, v in t.items()
                       if k not in ("leading", "secondary")}
+        self._made: dict[tuple, ParagraphStyle] = {}
 
     def style(self, size: str, colour: str = "ink", bold: bool = False,
               align: int = 0, factor: float = 1.0) -> ParagraphStyle:
-        points = self.sizes[size] * factor
-        return ParagraphStyle(
-            f"{size}-{colour}-{bold}-{align}-{factor}",
-            fontName=face_name(self.family, "bold" if bold else "regular"),
-            fontSize=points, leading=points * self.leading,
-            textColor=self.colours[colour], alignment=align)
+        key = (size, colour, bold, align, factor)
+        made = self._made.get(key)
+        if made is None:
+            points = self.sizes[size] * factor
+            made = self._made[key] = ParagraphStyle(
+                f"{size}-{colour}-{bold}-{align}-{factor}",
+                fontName=face_name(self.family, "bold" if bold else "regular"),
+                fontSize=points, leading=points * self.leading,
+                textColor=self.colours[colour], alignment=align)
+        return made
 
     def face(self, bold: bool = False) -> str:
         return face_name(self.family, "bold" if bold else "regular")
 
 
-def para(markup: str, style: ParagraphStyle, width: float) -> Piece:
-    p = Paragraph(markup, style)
+def para(markup: str, style: ParagraphStyle, width: float,
+         frags: list | None = None) -> Piece:
+    p = Paragraph(markup, style, frags=frags)
     w, h = p.wrap(width, 1e6)
 
     def paint(c: Canvas, x: float, top: float) -> None:
         p.drawOn(c, x, top - h)
     return Piece(h, paint, max(p.getActualLineWidths0() or [w]))
+
+
+# Placeholders for the values of a template macro: private-use characters,
+# which no content uses (_plain) and the paragraph parser passes through.
+_SLOTS = ("\ue000", "\ue001", "\ue002", "\ue003")
+_ESCAPED = frozenset("&<>\"'" + "".join(_SLOTS))
+
+
+def _plain(value: str) -> bool:
+    """Whether the parser would give `value` back as one unchanged fragment:
+    ReportLab collapses and trims whitespace in paragraph text, and makes a
+    fragment of each character reference (the template escapes & < > " ')."""
+    return (isinstance(value, str) and cleanBlockQuotedText(value) == value
+            and not any(ch in value for ch in _ESCAPED))
 
 
 def stack(pieces: list[Piece], gap: float = 0.0) -> Piece:
@@ -360,6 +382,7 @@ class Pieces:
         self.layout = layout
         self.s = Styles(layout, scale)
         self.tpl = layouts.template("leaflet/blocks.xml.j2").module
+        self._parsed: dict[tuple, list | None] = {}
         blocks = layout["blocks"]
         self.icon_size = length(blocks["icon"]) * scale
         self.icon_gap = length(blocks["icon_gap"])
@@ -373,15 +396,54 @@ class Pieces:
         self.prefer_module = length(q.get("prefer_module", q["min_module"]))
         self.levels = list(q.get("levels", ["M"]))
 
+    def text(self, macro: str, values: tuple[str, ...], style: ParagraphStyle,
+             width: float, extra: tuple = ()) -> Piece:
+        """A paragraph of the template macro `macro` over `values` (then
+        `extra`, values that are not text).
+
+        ReportLab parses paragraph markup character by character, and a
+        leaflet has a few dozen paragraphs per provider. The markup a macro
+        makes differs only in the values, so it is parsed once per macro and
+        style with placeholders, and the parsed fragments are reused with
+        the values put back: the same fragments the parser would give, as
+        long as a value is text its whitespace cleaning leaves alone.
+        """
+        markup = str(getattr(self.tpl, macro)(*values, *extra))
+        return para(markup, style, width, self._fragments(
+            macro, values, style, extra))
+
+    def _fragments(self, macro: str, values: tuple[str, ...],
+                   style: ParagraphStyle, extra: tuple) -> list | None:
+        if len(values) > len(_SLOTS) or not all(_plain(v) for v in values):
+            return None
+        key = (macro, tuple(bool(v) for v in values), id(style), extra)
+        if key not in self._parsed:
+            slots = [_SLOTS[i] if v else "" for i, v in enumerate(values)]
+            markup = str(getattr(self.tpl, macro)(*slots, *extra))
+            parsed = None
+            if cleanBlockQuotedText(markup) == markup:
+                parsed = Paragraph(markup, style).frags
+            self._parsed[key] = parsed
+        parsed = self._parsed[key]
+        if parsed is None:
+            return None
+        out = []
+        for frag in parsed:
+            frag = copy.copy(frag)
+            for slot, value in zip(_SLOTS, values, strict=False):
+                if value:
+                    frag.text = frag.text.replace(slot, value)
+            out.append(frag)
+        return out
+
     # Two-language text: the main text, the other language smaller beneath.
     def words(self, w: Words, size: str, width: float, colour: str = "ink",
-              bold: bool = False, align: int = 0, markup=None) -> Piece:
-        fmt = markup or self.tpl.plain
-        main = para(str(fmt(w.main)), self.s.style(size, colour, bold, align),
-                    width)
+              bold: bool = False, align: int = 0) -> Piece:
+        main = self.text("plain", (w.main,), self.s.style(size, colour, bold,
+                                                           align), width)
         if not w.second:
             return main
-        second = para(str(self.tpl.plain(w.second)), self.s.style(
+        second = self.text("plain", (w.second,), self.s.style(
             size, "muted", False, align, self.s.second), width)
         return stack([main, second])
 
@@ -420,8 +482,8 @@ class Pieces:
         if text_width > room:
             style = self.s.style(size, colour, True, factor=room / text_width)
             text_width = room
-        body = para(str(self.tpl.phone(number.replace(" ", "\u00a0"))), style,
-                    room + 1)
+        body = self.text("phone", (number.replace(" ", "\u00a0"),), style,
+                         room + 1)
         if not button:
             return body
         box_w = text_width + 2 * pad_x + glyph + self.icon_gap
@@ -442,7 +504,7 @@ class Pieces:
     def link(self, url: str, size: str, width: float) -> Piece:
         # Printed without the scheme: shorter to read and to type.
         shown = url.split("://", 1)[-1]
-        body = para(str(self.tpl.plain(shown)), self.s.style(size, "accent"), width)
+        body = self.text("plain", (shown,), self.s.style(size, "accent"), width)
         if not self.links:
             return body
         target = web_address(url)
@@ -488,16 +550,16 @@ class Pieces:
         parts = []
         label_width = text_width - self.icon_size - self.icon_gap
         for ic, w in item.categories:
-            body = para(str(self.tpl.category(w.main, w.second, self.s.hex["muted"])),
-                        self.s.style("body"), label_width)
+            body = self.text("category", (w.main, w.second), self.s.style("body"),
+                             label_width, (self.s.hex["muted"],))
             parts.append(self.with_icon(ic, body))
         for ph in item.phones:
             lines = [spacer(0.6 * MM)]
             if ph.label:
                 lines.append(self.words(ph.label, "small", text_width, "muted"))
             lines.append(self.phone(ph.number, ph.tel, "phone", text_width))
-            lines.append(para(str(self.tpl.cost(ph.cost.main, ph.cost.second)),
-                              self.s.style("small", "muted"), text_width))
+            lines.append(self.text("cost", (ph.cost.main, ph.cost.second),
+                                   self.s.style("small", "muted"), text_width))
             parts.append(stack(lines))
         if item.hours:
             parts.append(self.line_with_icon("clock", item.hours, "small",
@@ -508,16 +570,16 @@ class Pieces:
             parts.append(self.line_with_icon("info", item.how_to_reach, "body",
                                              text_width))
         if item.marks:
-            parts.append(para(str(self.tpl.plain(item.marks)),
-                              self.s.style("small", "draft"), text_width))
+            parts.append(self.text("plain", (item.marks,),
+                                   self.s.style("small", "draft"), text_width))
         name = stack(head)
         text = stack(parts, small_gap)
         top_gap = 1.2 * MM
         if not fitted:
             return stack([name, spacer(top_gap - small_gap), text], small_gap)
-        caption = para(str(self.tpl.plain(self.leaflet.words["scan"].main)),
-                       self.s.style("small", "muted", align=1, factor=0.85),
-                       fitted.span)
+        caption = self.text("plain", (self.leaflet.words["scan"].main,),
+                            self.s.style("small", "muted", align=1, factor=0.85),
+                            fitted.span)
         # The caption goes below the whole quiet zone (ISO 18004 wants four
         # blank modules on every side).
         code_height = fitted.span + caption.height
@@ -564,7 +626,7 @@ class Pieces:
             call = stack([
                 number,
                 para(str(self.tpl.cost(hot.cost.main, hot.cost.second)) + (
-                    f" · {hot.hours.main}" if hot.hours else ""),
+                    f" · {self.tpl.plain(hot.hours.main)}" if hot.hours else ""),
                     self.s.style("body", "muted"), w)])
         tagline = self.words(lf.tagline, "cover_tagline", w) if lf.tagline else None
 
@@ -781,33 +843,93 @@ def render(leaflet: Leaflet, layout: dict, layouts, where: str,
     kind = layout.get("kind")
     if kind == "pages":
         return _render_pages(leaflet, layout, layouts, title)
-    attempts = []
     if kind == "panels":
-        attempts = [(s, lambda: panel_sheet(layout), layout["flow"]) for s in scales]
+        sheets = [lambda: panel_sheet(layout)]
     elif kind == "booklet":
-        sheets = layout["sheets"]
-        for s in scales:
-            for n in range(int(sheets["min"]), int(sheets["max"]) + 1):
-                attempts.append((s, lambda n=n: booklet_sheet(layout, n), None))
+        least, most = int(layout["sheets"]["min"]), int(layout["sheets"]["max"])
+        sheets = [lambda n=n: booklet_sheet(layout, n)
+                  for n in range(least, most + 1)]
     else:
         raise LayoutError(
             f"layout kind '{kind}' is not known; use panels, booklet or pages")
-    failure = None
-    for scale, make_sheet, flow in attempts:
-        sheet = make_sheet()
-        flow = flow or booklet_flow(sheet)
-        result = _place(leaflet, layout, layouts, sheet, flow, scale, where)
-        if isinstance(result, str):
-            failure = result
-            continue
+    tried: dict[float, tuple[Sheet | None, str | None]] = {}
+
+    def attempt(scale: float) -> Sheet | None:
+        """The first sheet (fewest sheets of paper) that takes everything at
+        `scale`, or None; the reason of the last failure is kept."""
+        if scale not in tried:
+            tried[scale] = None, None
+            for make_sheet in sheets:
+                sheet = make_sheet()
+                flow = _flow(layout, sheet)
+                result = _place(leaflet, layout, layouts, sheet, flow, scale, where)
+                if result is None:
+                    tried[scale] = sheet, None
+                    break
+                tried[scale] = None, result
+        return tried[scale][0]
+
+    # Smaller type never makes a panel fuller, so the largest scale that
+    # fits is found by bisection instead of laying out every step: full
+    # size first (most leaflets fit), then the floor, then halves between.
+    # When even the QR codes alone overflow, only the floor is laid out,
+    # for the error message.
+    if _hopeless(leaflet, layout, sheets[-1]()):
+        # The message is the one the largest sheet gives at the floor.
+        sheets = sheets[-1:]
+        low, high = len(scales) - 1, None
+        attempt(scales[low])
+    else:
+        low, high = 0, None
+        if attempt(scales[0]) is not None:
+            high = 0
+        elif len(scales) > 1 and attempt(scales[-1]) is not None:
+            high = len(scales) - 1
+            while high - low > 1:
+                middle = (low + high) // 2
+                if attempt(scales[middle]) is not None:
+                    high = middle
+                else:
+                    low = middle
+    if high is not None:
+        scale = scales[high]
         if scale < 1:
             log.info("%s: type reduced to %d%% to fit", where, round(scale * 100))
-        return _draw(leaflet, layout, layouts, sheet, scale, title)
+        return _draw(leaflet, layout, layouts, tried[scale][0], scale, title)
+    failure = tried[scales[-1]][1] if scales[-1] in tried else tried[scales[0]][1]
     raise FitError(
         f"{where}: {failure} even with type at {round(floor * 100)}% "
         f"(fit.min_scale in layouts/{name}.yaml). Shorten the entries, build "
         "a leaflet for fewer provinces, or try another layout (--layout a6 "
         "or --layout trifold)")
+
+
+def _flow(layout: dict, sheet: Sheet) -> list[str]:
+    """The panels providers flow through, in reading order."""
+    return layout["flow"] if layout.get("kind") == "panels" else booklet_flow(sheet)
+
+
+def _hopeless(leaflet: Leaflet, layout: dict, sheet: Sheet) -> bool:
+    """Whether the QR codes alone, at their fixed size and one gap apart,
+    are taller than every provider panel of the largest sheet together: then
+    no type scale can fit the providers."""
+    q = layout["qr"]
+    if not q.get("show", True):
+        return False
+    spans = []
+    for item in leaflet.local + leaflet.national:
+        if item.payload is None:
+            continue
+        found = qr.fit(item.payload, length(q["min_span"]), length(q["max_span"]),
+                       length(q["min_module"]),
+                       length(q.get("prefer_module", q["min_module"])),
+                       list(q.get("levels", ["M"])))
+        if not isinstance(found, str):  # the layout pass names a bad code
+            spans.append(found.span)
+    panels = [sheet.panel(name) for name in _flow(layout, sheet)]
+    gap = length(layout["blocks"]["gap"])
+    room = sum(p.inner_height for p in panels)
+    return sum(spans) + gap * max(len(spans) - len(panels), 0) > room + 0.01
 
 
 def _blocks(leaflet: Leaflet, pieces: Pieces, width: float, where: str

@@ -8,6 +8,7 @@ machine, version 10 at level M).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +41,9 @@ class Code:
         return (self.size + 2 * QUIET_ZONE) * module
 
 
+# A provider's code is asked for at every type scale a leaflet tries, and
+# by every leaflet the provider is on.
+@functools.lru_cache(maxsize=4096)
 def encode(payload: bytes, ec_level: str) -> Code:
     """The smallest symbol holding `payload` at `ec_level` (L, M, Q or H).
 
@@ -51,12 +55,17 @@ def encode(payload: bytes, ec_level: str) -> Code:
     barcode = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode,
                                       ec_level=ec_level)
     image = np.asarray(barcode.to_image(scale=1, add_quiet_zones=False))
-    return Code(payload, ec_level, image < 128)
+    modules = image < 128
+    modules.setflags(write=False)  # shared by the cache: read only
+    return Code(payload, ec_level, modules)
 
 
+@functools.lru_cache(maxsize=64)
 def capacity(ec_level: str, max_modules: int) -> int:
-    """How many payload bytes fit a symbol at most `max_modules` across."""
-    low, high = 0, 3000
+    """How many payload bytes fit a symbol at most `max_modules` across, in
+    byte mode (eight bits a byte)."""
+    # A symbol has fewer modules than max_modules squared, each one bit.
+    low, high = 0, min(3000, max(max_modules, 0) ** 2 // 8)
     while low < high:
         mid = (low + high + 1) // 2
         try:
