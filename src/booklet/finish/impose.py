@@ -53,8 +53,10 @@ def impose(pdf: bytes, sheet: tuple[float, float], title: str = "",
     the back cover."""
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter()
-    forms = [_as_form(page, writer) for page in reader.pages]
+    # Reading a page's TrimBox walks its inherited attributes: once a page.
     boxes = [_trim(page) for page in reader.pages]
+    forms = [_as_form(page, box, writer)
+             for page, box in zip(reader.pages, boxes, strict=True)]
     positions = padded(len(forms))
     sheet_w, sheet_h = sheet
     for left, right in sheet_order(len(positions)):
@@ -88,11 +90,18 @@ def impose(pdf: bytes, sheet: tuple[float, float], title: str = "",
 
 
 def _trim(page) -> tuple[float, float, float, float]:
-    box = page.trimbox
-    return float(box.left), float(box.bottom), float(box.right), float(box.top)
+    # The page's own /TrimBox read directly: pypdf's `trimbox` property builds
+    # a Rectangle through the inherited attributes, which dominates the
+    # imposition of a long booklet.
+    box = page.get("/TrimBox")
+    if box is None:
+        box = page.trimbox
+        return float(box.left), float(box.bottom), float(box.right), float(box.top)
+    x0, y0, x1, y1 = (float(v) for v in box.get_object())
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
-def _as_form(page, writer: PdfWriter):
+def _as_form(page, trim: tuple, writer: PdfWriter):
     """The page as a Form XObject clipped to its TrimBox (PDF 32000-1 8.10).
     A single compressed content stream is reused as it is, without decoding
     and compressing it again."""
@@ -101,7 +110,7 @@ def _as_form(page, writer: PdfWriter):
     keys = {
         NameObject("/Type"): NameObject("/XObject"),
         NameObject("/Subtype"): NameObject("/Form"),
-        NameObject("/BBox"): ArrayObject(FloatObject(v) for v in _trim(page)),
+        NameObject("/BBox"): ArrayObject(FloatObject(v) for v in trim),
         NameObject("/Resources"): page["/Resources"].clone(writer)
         if "/Resources" in page else DictionaryObject(),
     }

@@ -3,9 +3,11 @@ ReportLab platypus, in a single pass."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 
+from reportlab import rl_config
 from reportlab.platypus import (
     ActionFlowable,
     BaseDocTemplate,
@@ -26,6 +28,7 @@ from booklet.render.flowables import (
     Nothing,
     Typesetter,
     esc,
+    icon_forms,
     styles,
 )
 from booklet.render.fonts import canvas_options, face_name
@@ -223,9 +226,13 @@ class DirectoryDoc(BaseDocTemplate):
             self.page_fresh = False
 
     def page_forms(self) -> None:
-        """Fill in the page numbers of the contents, now that pages are known."""
+        """Fill in the page numbers of the contents, now that pages are known.
+        Only the contents uses forms; the index follows the pages it lists."""
         t = self.book.layout["type"]
+        listed = {dest for _, dest, _ in toc_lines(self.book)}
         for dest, page in self.pages.items():
+            if dest not in listed:
+                continue
             self.canv.beginForm(f"pg_{dest}", lowerx=-60, lowery=-4, upperx=2,
                                 uppery=t["toc"] + 4)
             self.canv.setFillColor(self.colours["text"])
@@ -237,6 +244,7 @@ class DirectoryDoc(BaseDocTemplate):
         self._doSave = 0
         super()._endBuild()
         self.page_forms()
+        icon_forms(self.canv)
         self.canv.save()
 
     def handle_documentBegin(self):
@@ -254,6 +262,49 @@ class _Deferred(ActionFlowable):
 
     def apply(self, doc):
         doc.pending[0:0] = self.make(doc)
+
+
+def _part2_chunks(book: Book, ts: Typesetter, size: int = 24) -> list:
+    """Part 2 as makers of a few entries' flowables each, expanded only when
+    the build reaches them: a directory of thousands of entries then never
+    holds every paragraph in memory at once. A chunk ends only after an
+    entry, never between a heading and what it keeps with."""
+    chunks: list[list] = [[]]
+    previous, count = None, 0
+    for item in book.part2:
+        if previous == "entry" and (isinstance(item, Heading) or count >= size):
+            chunks.append([])
+            count = 0
+        chunks[-1].append(item)
+        if isinstance(item, Heading):
+            previous = item.kind
+        else:
+            previous, count = "entry", count + 1
+
+    def expand(items: list, before: str | None):
+        def make(doc) -> list:
+            out: list = []
+            previous = before
+            for item in items:
+                if isinstance(item, Heading):
+                    # Each region opens a page, unless it follows the Part 2
+                    # title.
+                    if item.kind == "part" or (item.kind == "region"
+                                               and previous != "part"):
+                        out.append(PageBreak())
+                    out += ts.heading(item)
+                else:
+                    out += ts.entry(item, previous != "entry")
+                previous = item.kind if isinstance(item, Heading) else "entry"
+            return out
+        return make
+
+    makers, before = [], None
+    for items in chunks:
+        makers.append(expand(items, before))
+        before = "entry" if items and not isinstance(items[-1], Heading) else (
+            items[-1].kind if items else before)
+    return makers
 
 
 def toc_lines(book: Book) -> list[tuple[str, str, int]]:
@@ -296,19 +347,7 @@ def render(book: Book, print_: bool) -> tuple[bytes, int, int]:
               ts.para(esc(w["part1"]), "part_kicker"),
               ts.para(esc(w["part1_title"]), "part")]
     story += ts.blocks(book.part1)
-    first, previous = True, None
-    for item in book.part2:
-        if isinstance(item, Heading):
-            # Each region opens a page, unless it follows the Part 2 title.
-            if item.kind == "part" or (item.kind == "region"
-                                       and previous != "part"):
-                story.append(PageBreak())
-            previous = item.kind
-            story += ts.heading(item)
-            first = True
-        else:
-            story += ts.entry(item, first)
-            first, previous = False, None
+    story += [_Deferred(chunk) for chunk in _part2_chunks(book, ts)]
     story += [SetKind("index"), PageBreak(),
               _Deferred(lambda doc: ts.index(doc.pages))]
     pad_to = int(book.layout["page"].get("pad_to", 1))
@@ -318,5 +357,20 @@ def render(book: Book, print_: bool) -> tuple[bytes, int, int]:
     story += ts.blocks(book.back)
     out = io.BytesIO()
     doc = DirectoryDoc(out, book, g, st, c, print_)
-    doc.build(story)
+    with _binary_streams():
+        doc.build(story)
     return out.getvalue(), doc.page, doc.pad
+
+
+
+@contextlib.contextmanager
+def _binary_streams():
+    """Streams compressed without the ASCII85 layer ReportLab adds by default:
+    it makes every stream a quarter larger and costs time, and a PDF is a
+    binary file anyway (PDF 32000-1 7.2.2)."""
+    before = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = before

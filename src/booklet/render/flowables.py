@@ -4,16 +4,66 @@ composed blocks into them."""
 
 from __future__ import annotations
 
+import re
+
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
+from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
+from reportlab.platypus.paraparser import ParaParser, known_entities
 
 from booklet.compose.directory import Block, Book, EntryBlocks, Heading, nobr
 from booklet.errors import FitError, LayoutError
 from booklet.layouts import length
 from booklet.render.fonts import face_name
 from booklet.render.page import colour, draw_icon
+
+# The markup our templates write: a few tags with double-quoted attributes,
+# text, and character references.
+_TOKEN = re.compile(r'<(/?)([a-z]+)((?:\s+[a-z]+="[^"<>&]*")*)\s*(/?)>'
+                    r"|&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);|[^<&]+")
+_ATTR = re.compile(r'([a-z]+)="([^"]*)"')
+_TAGS = frozenset(("b", "i", "font", "br", "a"))
+
+
+def tuple_tree(markup: str) -> tuple | None:
+    """`markup` as the tuple tree ReportLab's paragraph parser also accepts
+    (ParaParser.tt_parse), or None for anything beyond our templates' markup
+    (the caller then lets ReportLab parse the text). Each text run and each
+    character reference becomes its own child, as ReportLab's HTML parser
+    delivers them, so the fragments come out the same."""
+    root: tuple = ("para", {}, [])
+    stack = [root]
+    pos = 0
+    for m in _TOKEN.finditer(markup):
+        if m.start() != pos:
+            return None
+        pos = m.end()
+        close, tag, attrs, empty, ref = m.group(1, 2, 3, 4, 5)
+        if tag:
+            if tag not in _TAGS:
+                return None
+            if close:
+                if attrs or empty or stack[-1][0] != tag or len(stack) == 1:
+                    return None
+                stack.pop()
+                continue
+            node = (tag, dict(_ATTR.findall(attrs)), [])
+            stack[-1][2].append(node)
+            if not empty:
+                stack.append(node)
+        elif ref:
+            if ref[0] == "#":
+                stack[-1][2].append(chr(int(ref[2:], 16) if ref[1] == "x"
+                                        else int(ref[1:])))
+            elif ref in known_entities:
+                stack[-1][2].append(known_entities[ref])
+            else:
+                return None
+        else:
+            stack[-1][2].append(m.group(0))
+    return root if pos == len(markup) and len(stack) == 1 else None
 
 
 class Para(Paragraph):
@@ -30,6 +80,34 @@ class Para(Paragraph):
         size = super().wrap(aw, ah)
         self._wrapped = (aw, size)
         return size
+
+
+def icon(canv, name: str, x: float, y: float, size: float, fill, ink,
+         crossed: bool = False, cross_colour=None) -> None:
+    """Draw icon `name` as a form XObject: each icon and colouring is drawn
+    once per document (icon_forms) and placed wherever it recurs, which
+    keeps thousands of entry icons small in the file and quick to draw."""
+    forms = canv.__dict__.setdefault("_booklet_icons", {})
+    key = (name, repr(fill), repr(ink), crossed, repr(cross_colour))
+    found = forms.get(key)
+    if found is None:
+        found = forms[key] = (f"icon{len(forms)}",
+                              (name, fill, ink, crossed, cross_colour))
+    canv.saveState()
+    canv.translate(x, y)
+    canv.scale(size, size)
+    canv.doForm(found[0])
+    canv.restoreState()
+
+
+def icon_forms(canv) -> None:
+    """Define the form of every icon `icon` placed; call before saving."""
+    for form, (name, fill, ink, crossed, cross) in canv.__dict__.get(
+            "_booklet_icons", {}).values():
+        # The unit square plus room for the cross and round line caps.
+        canv.beginForm(form, lowerx=-0.2, lowery=-0.2, upperx=1.2, uppery=1.2)
+        draw_icon(canv, name, 0, 0, 1, fill, ink, crossed, cross)
+        canv.endForm()
 
 
 class Anchor(Flowable):
@@ -120,8 +198,8 @@ class Hanging(Flowable):
             name, fill, ink, crossed, *cross = self.icon
             # Centre the icon on the first line of the body.
             top = self.height - max(0.0, (self.first_line - self.icon_size) / 2)
-            draw_icon(canv, name, 0, top - self.icon_size, self.icon_size,
-                      fill, ink, crossed, *cross)
+            icon(canv, name, 0, top - self.icon_size, self.icon_size,
+                 fill, ink, crossed, *cross)
 
 
 class IconStrip(Flowable):
@@ -156,11 +234,11 @@ class IconStrip(Flowable):
     def draw(self):
         canv = self.canv
         gap = self.size * 0.4
-        for x, line, (icon, label, fill, ink, crossed) in self.placed:
+        for x, line, (name, label, fill, ink, crossed) in self.placed:
             base = self.height - (line + 1) * self.leading + (
                 self.leading - self.size) / 2 + self.size * 0.2
-            draw_icon(canv, icon, x, base - self.size * 0.12, self.icon_size,
-                      fill, ink, crossed, self.cross_colour)
+            icon(canv, name, x, base - self.size * 0.12, self.icon_size,
+                 fill, ink, crossed, self.cross_colour)
             canv.setFillColor(self.colour)
             canv.setFont(self.font, self.size)
             canv.drawString(x + self.icon_size + gap, base, label)
@@ -318,6 +396,9 @@ class Typesetter:
         self.family = book.layout["family"]
         self.words = book.words
         self.labels: dict[str, Paragraph] = {}
+        self.plain: dict[str, object] = {}
+        self.parser = ParaParser()
+        self.parser.caseSensitive = 1  # as Paragraph sets it
         # Hotline numbers hang in a column as wide as the widest of them.
         size = book.layout["type"]["hotline_number"]
         self.number_width = 8 + max(
@@ -332,11 +413,36 @@ class Typesetter:
         return found
 
     def para(self, markup: str, style: str, provider: str = "") -> Paragraph:
+        if markup.strip() and not any(c in markup for c in "<&\n"):
+            # Plain text needs no markup parser: its one fragment is the
+            # style's own fragment holding the text.
+            text = cleanBlockQuotedText(markup)
+            return Para(text, self.s[style],
+                        frags=[self._plain(style).clone(text=text)])
+        tree = tuple_tree(cleanBlockQuotedText(markup))
+        if tree is not None:
+            # ReportLab's own handlers build the fragments from the tree;
+            # only its (slow) HTML tokenizer is skipped.
+            try:
+                _, frags, _ = self.parser.tt_parse(tree, self.s[style])
+            except ValueError:
+                frags = None
+            if frags is not None:
+                textTransformFrags(frags, self.s[style])
+                return Para(markup, self.s[style], frags=frags)
         try:
             return Para(markup, self.s[style])
         except ValueError as exc:
             who = f"provider {provider}" if provider else "the directory text"
             raise FitError(f"{who}: cannot typeset {markup[:80]!r}: {exc}") from exc
+
+    def _plain(self, style: str):
+        """The fragment ReportLab's parser makes for plain text in `style`."""
+        found = self.plain.get(style)
+        if found is None:
+            found = self.plain[style] = ParaParser().parse(
+                "x", self.s[style])[1][0]
+        return found
 
     def icon_of(self, name: str, crossed: bool = False) -> tuple:
         fill = self.c["warning"] if name == "consent" else self.c["accent"]

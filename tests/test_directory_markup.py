@@ -1,0 +1,84 @@
+"""The directory's own reading of paragraph markup gives ReportLab's
+fragments, and the screen edition comes out compact."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pytest
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+
+from booklet.finish.pdfmeta import compact
+from booklet.layouts import Layouts
+from booklet.render.flowables import Typesetter, tuple_tree
+from booklet.render.fonts import register
+from tests.conftest import LAYOUTS
+
+MARKUP = [
+    "Nhà tạm lánh Ánh Dương",
+    "Giờ: 8:00 – 17:00 · Thứ Hai–Thứ Sáu",
+    "<b>0912\u00a0345\u00a0678</b> · Miễn phí · <i>Đường dây nóng</i>",
+    "Trẻ em &amp; phụ nữ &lt;18&gt; &#34;Ấ&#34; &#39;Ễ&#39; &quot;Ộ&quot;",
+    '<b>Y tế</b> – Khám <font color="#56616d">miễn phí (một phần)</font>'
+    "<br/>Đối tượng: <b>W</b> Phụ nữ; <b>CH</b> Trẻ em",
+    '<a href="https://example.org/a?b=1" color="#0f5c6e">example.org/a?b=1</a>',
+    '<font size="8.8" color="#56616d"><a href="tel:+842436101361" '
+    'color="#0f5c6e">024 3610 1361</a> · x</font>',
+    "a <b></b> b",
+]
+
+
+class _Book:
+    layout = {"space": {"label_width": "19mm", "icon": "8pt", "row_gap": "1pt",
+                        "entry_gap": "4mm"},
+              "family": "sans", "type": {"hotline_number": 16}}
+    words: dict = {}
+    hotlines: list = []
+
+
+@pytest.fixture(scope="module")
+def typesetter():
+    register(Layouts(LAYOUTS).fonts())
+    style = ParagraphStyle("body", fontName="sans", fontSize=8.3, leading=11.8)
+    return Typesetter(_Book(), {"body": style}, {}, links=True), style
+
+
+@pytest.mark.parametrize("markup", MARKUP)
+def test_paragraph_fragments_equal_reportlabs_own_parse(typesetter, markup):
+    ts, style = typesetter
+    ours = ts.para(markup, "body").frags
+    theirs = Paragraph(markup, style).frags
+    assert [f.__dict__ for f in ours] == [f.__dict__ for f in theirs]
+
+
+@pytest.mark.parametrize("markup", [
+    "<b>unclosed", "a </i> b", "<span>x</span>", "&unknownentity; x",
+    '<font color=red>x</font>'])
+def test_markup_beyond_the_templates_is_left_to_reportlab(markup):
+    assert tuple_tree(markup) is None
+
+
+def test_compact_keeps_pages_links_and_language_and_is_stable():
+    from reportlab.pdfgen import canvas
+    out = io.BytesIO()
+    c = canvas.Canvas(out, lang="vi", initialFontName="sans")
+    for i in range(30):
+        c.setFont("sans", 12)
+        c.drawString(72, 700, f"Trang {i + 1}")
+        c.linkURL(f"tel:+8411{i}", (72, 690, 200, 715))
+        c.bookmarkPage(f"p{i}")
+        c.addOutlineEntry(f"Trang {i + 1}", f"p{i}")
+        c.showPage()
+    c.save()
+    original = out.getvalue()
+    small = compact(original)
+    assert len(small) < len(original)
+    assert compact(original) == small
+    with pikepdf.open(io.BytesIO(small)) as pdf:
+        assert len(pdf.pages) == 30
+        assert str(pdf.Root.Lang) == "vi"
+        uris = [str(a.A.URI) for page in pdf.pages for a in page.Annots]
+        assert uris == [f"tel:+8411{i}" for i in range(30)]
+        assert len(pdf.open_outline().root) == 30
