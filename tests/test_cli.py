@@ -50,3 +50,15 @@ def test_python_dash_m_runs_the_cli():
     done = subprocess.run([sys.executable, "-m", "booklet", "--version"],
                           capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "0.1.0"
+
+
+def test_narrowed_directory_does_not_overwrite_the_full_one(tmp_path):
+    content = make_content(tmp_path / "content")
+    args = ["build", "directory", "--lang", "en", "--layout", "screen",
+            "--content", str(content), "--layouts", str(LAYOUTS),
+            "--output", str(tmp_path / "out"), "--today", TODAY.isoformat(), "-q"]
+    assert main(args) == 0
+    assert main([*args, "--province", "42"]) == 0
+    names = sorted(p.name for p in (tmp_path / "out" / "directory").iterdir())
+    assert names == ["directory-en-screen-provinces-42.pdf",
+                     "directory-en-screen.pdf"]

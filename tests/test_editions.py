@@ -102,7 +102,7 @@ def test_draft_stamps_every_pdf_page(draft):
 def test_draft_shows_provider_without_consent(draft):
     project, result = draft
     (vi,) = [f for f in files_of(result, ("directory",))
-             if f.name == "directory-vi-screen.pdf"]
+             if f.name == "directory-vi-screen-provinces-40-42.pdf"]
     assert pdfcheck.squash(NO_CONSENT_NAME) in pdfcheck.squash(
         pdfcheck.text(project.output_dir / vi))
 

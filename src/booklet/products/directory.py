@@ -29,10 +29,11 @@ def plan(project, request: dict) -> list[Job]:
     langs = _narrow(request.get("lang"), LANGS, "language", "--lang")
     layouts = _narrow(request.get("layout"), LAYOUTS, "layout", "--layout")
     audience = request.get("audience") or "public"
-    # --province, --region, --area and --category narrow the directory but
-    # keep its file names, as the build report records the scope.
     provinces, categories = _scope(project.content, request)
-    suffix = "" if audience == "public" else f"-{audience}"
+    # A narrowed directory is named after its scope, so that it never
+    # overwrites the full one in output/.
+    suffix = _scope_suffix(request) + ("" if audience == "public"
+                                       else f"-{audience}")
     jobs = []
     for lang in langs:
         for layout in layouts:
@@ -48,6 +49,18 @@ def plan(project, request: dict) -> list[Job]:
                 params=(("lang", lang), ("layout", layout)),
                 outputs=tuple(outputs)))
     return jobs
+
+
+def _scope_suffix(request: dict) -> str:
+    parts = []
+    for option in ("region", "area"):
+        if request.get(option):
+            parts.append(request[option])
+    if request.get("province"):
+        parts.append("provinces-" + "-".join(sorted(request["province"])))
+    if request.get("category"):
+        parts.append("-".join(sorted(request["category"])))
+    return "".join(f"-{part}" for part in parts)
 
 
 def _scope(content, request: dict) -> tuple[tuple | None, tuple | None]:
