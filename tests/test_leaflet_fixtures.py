@@ -70,9 +70,25 @@ EXPECTED_DIACRITICS = (
     "END:VCARD\r\n").encode()
 
 
-def _project(tmp_path, providers):
+def _layouts(tmp_path, extra: str = "", name: str = "leaflet-trifold.yaml"):
+    """A copy of the layouts with `extra` yaml appended to layout `name`."""
+    layouts = tmp_path / "layouts"
+    shutil.copytree(LAYOUTS, layouts)
+    fonts = layouts / "fonts.yaml"
+    fonts.write_text(fonts.read_text(encoding="utf-8").replace(
+        "directory: ../fonts", f"directory: {LAYOUTS.parent / 'fonts'}"),
+        encoding="utf-8")
+    target = layouts / name
+    target.write_text(target.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return layouts
+
+
+NO_CONTINUATION = "\ncontinuation:\n  allowed: false\n"
+
+
+def _project(tmp_path, providers, layouts=LAYOUTS):
     content = make_content(tmp_path / "content", providers)
-    return open_project(content, LAYOUTS, tmp_path / "output", TODAY)
+    return open_project(content, layouts, tmp_path / "output", TODAY)
 
 
 def _make(project, request):
@@ -203,16 +219,28 @@ services:
 
 
 def test_an_overflowing_province_fails_naming_panel_and_overflow(tmp_path):
-    project = _project(tmp_path, _crowded(24))
+    layouts = _layouts(tmp_path, NO_CONTINUATION)
+    project = _project(tmp_path, _crowded(24), layouts)
     with pytest.raises(FitError) as info:
         _make(project, {"province": ["42"]})
     assert re.fullmatch(
         r"leaflet 42-ha-tinh \(leaflet-trifold\): the providers overflow panel "
         r"'back' by \d+\.\d mm even with type at 80% \(fit\.min_scale in "
         r"layouts/leaflet-trifold\.yaml\)\. Shorten the entries, build a leaflet "
-        r"for fewer provinces, or try another layout \(--layout a6 or --layout "
-        r"trifold\)",
+        r"for fewer provinces, try another layout \(--layout a6\) or let the "
+        r"providers continue on an enclosed sheet \(continuation: allowed: true "
+        r"in layouts/leaflet-trifold\.yaml\)",
         str(info.value)), str(info.value)
+
+
+def test_an_overflowing_a6_leaflet_suggests_the_trifold(tmp_path):
+    layouts = _layouts(tmp_path, NO_CONTINUATION, "leaflet-a6.yaml")
+    project = _project(tmp_path, _crowded(40), layouts)
+    with pytest.raises(FitError) as info:
+        _make(project, {"province": ["42"], "layout": "a6"})
+    message = str(info.value)
+    assert "(leaflet-a6)" in message and "(--layout trifold)" in message
+    assert "--layout a6" not in message
 
 
 def test_a_payload_too_long_for_its_space_fails_naming_provider_and_excess(tmp_path):
@@ -310,7 +338,7 @@ def layout_passes(monkeypatch):
 
 def test_an_overflowing_province_is_laid_out_at_full_size_and_floor_only(
         tmp_path, layout_passes):
-    project = _project(tmp_path, _crowded(24))
+    project = _project(tmp_path, _crowded(24), _layouts(tmp_path, NO_CONTINUATION))
     with pytest.raises(FitError):
         _make(project, {"province": ["42"]})
     assert layout_passes["placed"] == [1.0, 0.8]
@@ -319,7 +347,8 @@ def test_an_overflowing_province_is_laid_out_at_full_size_and_floor_only(
 def test_a_province_whose_codes_alone_overflow_fails_after_one_layout(
         tmp_path, layout_passes):
     # 34 codes of at least 26 mm are taller than the four provider panels.
-    project = _project(tmp_path, _with_phones(34))
+    project = _project(tmp_path, _with_phones(34),
+                       _layouts(tmp_path, NO_CONTINUATION))
     with pytest.raises(FitError) as info:
         _make(project, {"province": ["42"]})
     assert layout_passes["placed"] == [0.8]

@@ -7,7 +7,7 @@ a Words pair whose second half is printed smaller beneath the first.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from booklet.compose.entry import EntryView, view
 from booklet.compose.text import format_date, format_hours, pick, sort_key, tel_uri
@@ -54,6 +54,7 @@ class ProviderItem:
     how_to_reach: Words | None  # only for providers with no phone or website
     payload: bytes | None
     marks: str = ""  # draft only: consent and verification state
+    contact: Contact | None = None  # what the QR code saves
 
     @property
     def undialable(self) -> list[str]:
@@ -84,6 +85,10 @@ class Leaflet:
     words: dict[str, Words]
     edition: Words
     draft_stamp: str | None
+    # Discreet leaflets: providers saved under a generic name because they
+    # have no discreet_name of their own.
+    generic_names: list[str] = field(default_factory=list)
+    more: int = 0  # local providers continued on an enclosed sheet
 
 
 def langs(lang: str) -> tuple[str, ...]:
@@ -113,7 +118,9 @@ def compose(selection: Selection, layouts, layout: dict, provinces: tuple[str, .
         return _pair([pick(t, code)[0] for code in order]) if t else Words("")
 
     def label(key: str, **values) -> Words:
-        return _pair([own[code][key].format(**values) for code in order])
+        # Without values a wording keeps its {placeholders} for the renderer.
+        return _pair([own[code][key].format(**values) if values else own[code][key]
+                      for code in order])
 
     def string(key: str, *path: str) -> Words:
         out = []
@@ -150,6 +157,20 @@ def compose(selection: Selection, layouts, layout: dict, provinces: tuple[str, .
         return sorted(chosen, key=lambda i: (sort_key(i.place.main, key),
                                              sort_key(i.name.main, key)))
 
+    local, national = ordered(local_entries), ordered(national_entries)
+    generic = []
+    if discreet:
+        # A discreet code must not save a shelter under its real name: one
+        # without a discreet_name is saved as "Hỗ trợ 1", "Hỗ trợ 2" ... in
+        # the order the leaflet prints them.
+        for item in local + national:
+            if item.contact is None or item.contact.discreet_name:
+                continue
+            generic.append(item.id)
+            name = own[key]["discreet"].format(n=len(generic))
+            item.contact = replace(item.contact, discreet_name=name)
+            item.payload = payload(kind, item.contact, True, base)
+
     doc = content.document
     hotlines = [HotlineItem(
         number=h.number, tel=tel_uri(h.number), name=text(h.name),
@@ -160,16 +181,15 @@ def compose(selection: Selection, layouts, layout: dict, provinces: tuple[str, .
     return Leaflet(
         lang=lang, place=place_words, provinces=provinces,
         cover=text(doc.leaflet_cover), tagline=text(doc.leaflet_tagline),
-        hotlines=hotlines, local=ordered(local_entries),
-        national=ordered(national_entries),
-        words={"local": _pair([own[c]["local"].format(place=pick(place, c)[0])
-                               for c in order]),
-               **{k: label(k) for k in own.get(order[0], {})
-                  if k not in ("local", "edition", "page")}},
+        hotlines=hotlines, local=local, national=national,
+        words={**{k: label(k) for k in own.get(order[0], {})
+                  if k not in ("local", "continued", "edition", "page")},
+               **{k: _pair([own[c][k].format(place=pick(place, c)[0])
+                            for c in order]) for k in ("local", "continued")}},
         edition=_pair([own[c]["edition"].format(date=format_date(date, strings[c]))
                        for c in order]),
         draft_stamp=strings[order[0]]["draft_stamp"]
-        if selection.edition.draft else None)
+        if selection.edition.draft else None, generic_names=generic)
 
 
 def _item(entry: Entry, views: list[EntryView], content: Content, strings: dict,
@@ -199,7 +219,10 @@ def _item(entry: Entry, views: list[EntryView], content: Content, strings: dict,
                        for v, code in zip(views, order, strict=True)])
     contact = Contact(
         id=first.id, name=first.short_name.text,
-        discreet_name=first.discreet_name.text,
+        # The view falls back to the real short name; a discreet code must
+        # not, so only a discreet_name the provider file gives counts.
+        discreet_name=first.discreet_name.text if entry.provider.discreet_name
+        else "",
         phones=tuple(ph.number for ph in first.phones),
         address=first.address.text if not entry.address_withheld else "",
         website=first.website, hours=hours.main)
@@ -215,4 +238,5 @@ def _item(entry: Entry, views: list[EntryView], content: Content, strings: dict,
     return ProviderItem(
         id=first.id, name=_pair([v.short_name.text for v in views]),
         place=place, categories=categories, phones=phones, hours=hours,
-        website=first.website, how_to_reach=reach, payload=data, marks=marks)
+        website=first.website, how_to_reach=reach, payload=data, marks=marks,
+        contact=contact if kind else None)

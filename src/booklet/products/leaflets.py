@@ -123,6 +123,17 @@ def make(project, job: Job, selection: Selection) -> Made:
                 "cannot be dialled safely (invalid or pre-2017 style), so it is "
                 "printed as written but left out of QR codes and links; correct "
                 "it in the provider file")
+    if leaflet.generic_names:
+        warnings.append(
+            f"{where}: discreet QR codes save {len(leaflet.generic_names)} "
+            "provider(s) under a generic name because they have no "
+            "discreet_name: " + ", ".join(leaflet.generic_names)
+            + "; add a discreet_name to each provider file")
+    if rendered.continued:
+        warnings.append(
+            f"{where}: {rendered.continued} provider(s) do not fit the leaflet "
+            f"and continue on {rendered.enclosed} enclosed A4 page(s) at the "
+            "end of the PDF; print them and fold them in with the leaflet")
     if rendered.scale < 1:
         warnings.append(f"{where}: type reduced to {round(rendered.scale * 100)}% "
                         "to fit the panels")

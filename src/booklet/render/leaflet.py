@@ -4,7 +4,9 @@ Geometry comes from the layout yaml: `kind: panels` (sides of one sheet cut
 into panels by folds), `kind: booklet` (A6 pages imposed two to a folded A5
 sheet) or `kind: pages` (one panel a page, as many pages as needed). Providers
 flow through the panels named in `flow`; nothing is ever clipped: type shrinks
-down to `fit.min_scale` and then the build fails with FitError.
+down to `fit.min_scale`, then (when `continuation.allowed`) the providers that
+do not fit continue on enclosed A4 pages, and otherwise the build fails with
+FitError.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import copy
 import io
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
@@ -75,6 +77,8 @@ class Sheet:
     width: float
     height: float
     pages: list[list[Panel]]
+    # Page sizes where they differ from the sheet's: enclosed A4 pages.
+    sizes: dict[int, tuple[float, float]] = field(default_factory=dict)
 
     def panels(self) -> list[Panel]:
         return [p for page in self.pages for p in page]
@@ -168,8 +172,9 @@ class Styles:
         self.second = float(t.get("secondary", 0.82))
         self.colours = {k: HexColor(v) for k, v in layout["colours"].items()}
         self.hex = dict(layout["colours"])
+        self.floor = float(t.get("min_size", 0))
         self.sizes = {k: float(v) * scale for k, v in t.items()
-                      if k not in ("leading", "secondary")}
+                      if k not in ("leading", "secondary", "min_size")}
         self._made: dict[tuple, ParagraphStyle] = {}
 
     def style(self, size: str, colour: str = "ink", bold: bool = False,
@@ -177,7 +182,7 @@ class Styles:
         key = (size, colour, bold, align, factor)
         made = self._made.get(key)
         if made is None:
-            points = self.sizes[size] * factor
+            points = max(self.sizes[size] * factor, self.floor)
             made = self._made[key] = ParagraphStyle(
                 f"{size}-{colour}-{bold}-{align}-{factor}",
                 fontName=face_name(self.family, "bold" if bold else "regular"),
@@ -577,9 +582,10 @@ class Pieces:
         top_gap = 1.2 * MM
         if not fitted:
             return stack([name, spacer(top_gap - small_gap), text], small_gap)
-        caption = self.text("plain", (self.leaflet.words["scan"].main,),
-                            self.s.style("small", "muted", align=1, factor=0.85),
-                            fitted.span)
+        # Vietnamese, with the English beneath it smaller (type.min_size
+        # keeps it readable).
+        caption = self.words(self.leaflet.words["scan"], "small", fitted.span,
+                             "muted", align=1)
         # The caption goes below the whole quiet zone (ISO 18004 wants four
         # blank modules on every side).
         code_height = fitted.span + caption.height
@@ -730,6 +736,14 @@ class Pieces:
             c.restoreState()
         return Piece(panel.inner_height, paint, w)
 
+    def more(self, count: int, width: float) -> Piece:
+        """The note closing the last provider panel when providers continue
+        on the enclosed sheet."""
+        words = self.leaflet.words
+        w = words["more_one"] if count == 1 and "more_one" in words else words["more"]
+        words = Words(w.main.format(n=count), w.second.format(n=count))
+        return self.line_with_icon("info", words, "body", width, "accent", True)
+
     def footer(self, width: float) -> Piece:
         return self.words(self.leaflet.edition, "small", width, "muted")
 
@@ -826,6 +840,8 @@ class Rendered:
     pdf: bytes
     pages: int
     scale: float
+    continued: int = 0  # providers on the enclosed pages
+    enclosed: int = 0  # enclosed pages, after the leaflet's own
 
 
 def render(leaflet: Leaflet, layout: dict, layouts, where: str,
@@ -897,11 +913,144 @@ def render(leaflet: Leaflet, layout: dict, layouts, where: str,
             log.info("%s: type reduced to %d%% to fit", where, round(scale * 100))
         return _draw(leaflet, layout, layouts, tried[scale][0], scale, title)
     failure = tried[scales[-1]][1] if scales[-1] in tried else tried[scales[0]][1]
+    if layout.get("continuation", {}).get("allowed") and leaflet.local:
+        return _continued(leaflet, layout, layouts, sheets[-1], where, title)
+    instead = fit.get("instead")
     raise FitError(
         f"{where}: {failure} even with type at {round(floor * 100)}% "
         f"(fit.min_scale in layouts/{name}.yaml). Shorten the entries, build "
-        "a leaflet for fewer provinces, or try another layout (--layout a6 "
-        "or --layout trifold)")
+        "a leaflet for fewer provinces, "
+        + (f"try another layout ({instead}) " if instead else "")
+        + "or let the providers continue on an enclosed sheet (continuation: "
+        f"allowed: true in layouts/{name}.yaml)")
+
+
+def _continued(leaflet: Leaflet, layout: dict, layouts, make_sheet, where: str,
+               title: str) -> Rendered:
+    """The leaflet with as many local providers as fit at full size (national
+    services always stay on it) and the rest on enclosed pages."""
+    local = leaflet.local
+
+    def attempt(keep: int) -> tuple[Sheet | None, str | None]:
+        trial = replace(leaflet, local=local[:keep], more=len(local) - keep)
+        sheet = make_sheet()
+        failure = _place(trial, layout, layouts, sheet, _flow(layout, sheet), 1.0,
+                         where)
+        return (sheet, None) if failure is None else (None, failure)
+
+    sheet, failure = attempt(0)
+    if sheet is None:
+        raise FitError(
+            f"{where}: with every local provider on the enclosed sheet, the "
+            f"national services alone overflow: {failure}. Shorten the national "
+            "entries or use a layout with more panels")
+    # Fewer providers never make a panel fuller: bisect for the most that fit.
+    low, high = 0, len(local)
+    while high - low > 1:
+        middle = (low + high) // 2
+        found, _ = attempt(middle)
+        if found is not None:
+            low, sheet = middle, found
+        else:
+            high = middle
+    rest = local[low:]
+    kept = replace(leaflet, local=local[:low], more=len(rest))
+    pages = _enclosed(kept, layout, layouts, rest, where)
+    base = len(sheet.pages)
+    for i, page in enumerate(pages):
+        sheet.pages.append([page])
+        sheet.sizes[base + i] = (page.width, page.height)
+    log.info("%s: %d provider(s) continue on %d enclosed page(s)", where,
+             len(rest), len(pages))
+    rendered = _draw(kept, layout, layouts, sheet, 1.0, title)
+    rendered.continued = len(rest)
+    rendered.enclosed = len(pages)
+    return rendered
+
+
+def _enclosed(leaflet: Leaflet, layout: dict, layouts, rest: list[ProviderItem],
+              where: str) -> list[Panel]:
+    """Enclosed pages: the providers in `rest` in columns of the same blocks
+    as the leaflet, under a "continued" heading; each page closes with the
+    edition date and its number."""
+    spec = layout["continuation"]
+    m = _margins(layout)
+    pw, ph = length(spec["page"]["width"]), length(spec["page"]["height"])
+    columns = int(spec.get("columns", 2))
+    column_gap = length(spec.get("column_gap", "10mm"))
+    pieces = Pieces(leaflet, layout, layouts, 1.0, bool(layout.get("links")))
+    gap = length(spec.get("gap", layout["blocks"]["gap"]), "continuation.gap")
+    inner = pw - 2 * m["trim"]
+    width = (inner - column_gap * (columns - 1)) / columns
+    footer = pieces.footer(inner)
+    top = length(spec.get("top", layout["margins"]["top"]), "continuation.top")
+    cap = ph - top - m["bottom"] - footer.height - gap
+    heading = pieces.heading(leaflet.words["continued"], width)
+    blocks = [Block(pieces.provider(item, width, where),
+                    heading if i == 0 else None, item.id)
+              for i, item in enumerate(rest)]
+    # Fill each column top to bottom, then the next, then the next page.
+    cols: list[list[Block]] = [[]]
+    used = 0.0
+    for block in blocks:
+        if block.height > cap:
+            raise FitError(
+                f"{where}: provider '{block.item_id}' is taller than a column of "
+                f"the enclosed sheet by {(block.height - cap) / MM:.1f} mm; "
+                "shorten the entry or lower continuation.columns")
+        need = block.height + (gap if cols[-1] else 0)
+        if cols[-1] and used + need > cap:
+            cols.append([])
+            used, need = 0.0, block.height
+        cols[-1].append(block)
+        used += need
+    groups = [cols[i:i + columns] for i in range(0, len(cols), columns)]
+    # The last page balances its columns rather than leaving the first full
+    # and the last short.
+    last = [b for col in groups[-1] for b in col]
+    counts = partition([b.height for b in last], [cap] * columns, gap)
+    if counts is not None:
+        groups[-1], start = [], 0
+        for count in counts:
+            if count:
+                groups[-1].append(last[start:start + count])
+            start += count
+    pages = []
+    for number, group in enumerate(groups, start=1):
+        panel = Panel(f"enclosed page {number}", "enclosed", 0, 0.0, 0.0, pw, ph,
+                      m["trim"], m["trim"], top, m["bottom"])
+        panel.contents = [_columns(group, pieces, width, cap, gap, column_gap,
+                                   panel, number, len(groups))]
+        pages.append(panel)
+    return pages
+
+
+def _columns(group: list[list[Block]], pieces: Pieces, width: float, cap: float,
+             gap: float, column_gap: float, panel: Panel, number: int,
+             count: int) -> Piece:
+    """One enclosed page: its columns of blocks, a hairline in each gutter,
+    and the footer (edition date, page number) at the bottom."""
+    lf = pieces.leaflet
+    second = f"{lf.edition.second} · {number}/{count}" if lf.edition.second else ""
+    footer = pieces.words(Words(f"{lf.edition.main} · {number}/{count}", second),
+                          "small", panel.inner_width, "muted")
+    filled = [_column(blocks, pieces, width, cap, gap) for blocks in group]
+    deepest = max(sum(b.height for b in blocks) + gap * (len(blocks) - 1)
+                  for blocks in group)
+
+    def paint(c, x, top):
+        for i, column in enumerate(filled):
+            left = x + i * (width + column_gap)
+            column.paint(c, left, top)
+            if i:
+                c.saveState()
+                c.setStrokeColor(pieces.s.colours["rule"])
+                c.setLineWidth(0.6)
+                mid = left - column_gap / 2
+                c.line(mid, top, mid, top - deepest)
+                c.restoreState()
+        footer.paint(c, x, panel.y + panel.bottom + footer.height)
+    return Piece(panel.inner_height, paint, panel.inner_width)
 
 
 def _flow(layout: dict, sheet: Sheet) -> list[str]:
@@ -940,6 +1089,8 @@ def _blocks(leaflet: Leaflet, pieces: Pieces, width: float, where: str
             heading = pieces.heading(leaflet.words[label], width) if i == 0 else None
             blocks.append(Block(pieces.provider(item, width, where), heading,
                                 item.id))
+    if leaflet.more:
+        blocks.append(Block(pieces.more(leaflet.more, width)))
     return blocks
 
 
@@ -1038,11 +1189,16 @@ def _draw(leaflet, layout, layouts, sheet: Sheet, scale: float, title: str
           ) -> Rendered:
     out = io.BytesIO()
     family = layout.get("family", "sans")
-    c = Canvas(out, pagesize=(sheet.width, sheet.height), **canvas_options(family))
+    # The reader's language (PDF 32000 14.9.2) lets a screen reader speak it.
+    c = Canvas(out, pagesize=(sheet.width, sheet.height),
+               lang=leaflet.lang.split("+")[0], **canvas_options(family))
     c.setTitle(title)
     c.setAuthor("")
     c.setSubject("")
-    for page in sheet.pages:
+    c.setCreator("booklet")
+    c.setProducer("booklet")
+    for index, page in enumerate(sheet.pages):
+        c.setPageSize(sheet.sizes.get(index, (sheet.width, sheet.height)))
         for panel in page:
             top = panel.y + panel.height - panel.top
             for piece in panel.contents:
