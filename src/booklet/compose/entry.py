@@ -166,8 +166,9 @@ def view(entry: Entry, content: Content, strings: dict, lang: str) -> EntryView:
     return EntryView(
         id=p.id, name=name, other_name=other if other != name.text else "",
         short_name=line(p.short_name or p.name, "short_name"),
-        discreet_name=line(p.discreet_name or p.short_name or p.name,
-                           "discreet_name"),
+        # Never a fallback to the real name: a discreet name exists only when
+        # the provider chose one.
+        discreet_name=line(p.discreet_name, "discreet_name"),
         kind=strings["kind"][p.kind.value], national=p.is_national,
         province=pick(province.short_name, lang)[0] if province else "",
         address=address,
