@@ -10,9 +10,9 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from booklet.finish.output import (
 )
 from booklet.products import Job, Made, product
 from booklet.project import Project, code_digest
+from booklet.render.fonts import register
 from booklet.select import Selection, select
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,20 @@ def _files_digest(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
+# Digests of redacted providers, which the select stage shares between
+# products: each is hashed once per build, not once per product.
+_digests: dict[int, tuple[object, str]] = {}
+
+
+def _digest(provider) -> str:
+    cached = _digests.get(id(provider))
+    if cached is not None and cached[0] is provider:
+        return cached[1]
+    value = hashlib.sha256(provider.model_dump_json().encode()).hexdigest()
+    _digests[id(provider)] = (provider, value)
+    return value
+
+
 def fingerprint(selection: Selection, job: Job, shared: str) -> str:
     """Everything a job's output depends on, hashed: change any and it rebuilds."""
     content = selection.content
@@ -64,7 +79,7 @@ def fingerprint(selection: Selection, job: Job, shared: str) -> str:
         "shared": shared,
         "job": [job.product, job.key, repr(job.edition), repr(job.params)],
         "entries": [
-            [e.provider.model_dump(mode="json"), e.consent_pending, e.verified,
+            [_digest(e.provider), e.consent_pending, e.verified,
              str(e.verified_on), e.address_withheld, e.address_confidential]
             for e in selection.entries],
         "document": content.document.model_dump(mode="json"),
@@ -207,24 +222,69 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
 
 
 def _run_parallel(project: Project, pending: list, workers: int):
-    """Yield (job, report, result getter) in plan order, making the jobs in
-    forked processes, largest first so that no core waits for a late big one."""
+    """Yield (job, report, result getter) in plan order, each job made in a
+    process of its own forked from this one, at most `workers` at a time and
+    largest first so that no core waits for a late big one.
+
+    A process per job, rather than a pool, returns each job's memory when it
+    ends: typesetting caches would otherwise pile up in long-lived workers.
+    """
     global _shared
     _shared = (project, pending)
-    # Frozen objects are never touched by the collector, so forked workers
-    # keep sharing the parent's memory pages instead of copying them.
+    # Fonts are parsed once here and inherited, not once per job.
+    register(project.layouts.fonts())
+    # Frozen objects are never touched by the collector, so forked children
+    # keep sharing this process's memory pages instead of copying them.
     gc.freeze()
+    context = multiprocessing.get_context("fork")
+    queue = sorted(range(len(pending)), key=lambda i: -len(pending[i][1].entries))
+    running: dict = {}
+    results: dict[int, tuple[str, object]] = {}
     try:
-        context = multiprocessing.get_context("fork")
-        order = sorted(range(len(pending)),
-                       key=lambda i: -len(pending[i][1].entries))
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            submitted = {i: pool.submit(_make_in_worker, i) for i in order}
-            for i, (job, _, report) in enumerate(pending):
-                yield job, report, submitted[i].result
+        for index, (job, _, report) in enumerate(pending):
+            while index not in results:
+                while queue and len(running) < workers:
+                    i = queue.pop(0)
+                    receiver, sender = context.Pipe(duplex=False)
+                    child = context.Process(target=_child, args=(i, sender))
+                    child.start()
+                    sender.close()
+                    running[receiver] = (i, child)
+                for receiver in multiprocessing.connection.wait(list(running)):
+                    i, child = running.pop(receiver)
+                    try:
+                        results[i] = receiver.recv()
+                    except EOFError:
+                        results[i] = ("error", BookletError(
+                            f"{pending[i][0].key}: the process making it "
+                            "ended without a result (out of memory?)"))
+                    receiver.close()
+                    child.join()
+            status, value = results.pop(index)
+            yield job, report, (lambda v=value, s=status: _unwrap(s, v))
     finally:
+        for _, child in running.values():
+            child.kill()
         _shared = None
         gc.unfreeze()
+
+
+def _child(index: int, sender) -> None:
+    try:
+        sender.send(("made", _make_in_worker(index)))
+    except BaseException as exc:  # reported by the parent, job by job
+        if not isinstance(exc, BookletError):
+            log.error("%s failed", _shared[1][index][0].key, exc_info=exc)
+            exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+        sender.send(("error", exc))
+    finally:
+        sender.close()
+
+
+def _unwrap(status: str, value):
+    if status == "error":
+        raise value
+    return value
 
 
 def _nothing_left(selection: Selection) -> str:

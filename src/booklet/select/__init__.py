@@ -187,41 +187,71 @@ def _in_scope(provider: Provider, edition: Edition) -> bool:
         set(provider.categories()) & set(edition.categories))
 
 
-def _entry(provider: Provider, edition: Edition, allowed: set[str], consent: bool,
-           decisions: list[Decision]) -> Entry:
+@dataclass(frozen=True)
+class _Redaction:
+    shown: Provider
+    address_withheld: bool
+    address_confidential: bool
+    phones_withheld: int
+    what: tuple[str, ...]
+
+
+# Redacted copies depend only on the provider and on who may see what, so
+# the many products of one build share them instead of copying every
+# provider again. Values keep their provider alive, so an id is never reused.
+_redactions: dict[tuple, tuple[Provider, _Redaction]] = {}
+
+
+def _redaction(provider: Provider, edition: Edition, allowed: set[str]
+               ) -> _Redaction:
+    key = (id(provider), edition.audience, edition.show_confidential)
+    cached = _redactions.get(key)
+    if cached is not None and cached[0] is provider:
+        return cached[1]
     shown = redact(provider, allowed)
-    entry = Entry(
-        provider=shown, consent_pending=not consent,
-        verified=provider.verification.status is VerificationStatus.verified,
-        verified_on=provider.verification.date)
-    redacted = []
+    withheld = confidential = False
+    what = []
     if shown.address is not None:
         level = shown.address.visibility
         hide = (edition.audience == "public" and level is not Visibility.public) or (
             level is Visibility.confidential and not edition.show_confidential)
         if hide:
-            entry.address_withheld = True
+            withheld = True
             shown.address = None
             shown.geo = None  # a position gives the address away
-            redacted.append(f"{level.value} address")
+            what.append(f"{level.value} address")
         elif level is Visibility.confidential:
-            entry.address_confidential = True
+            confidential = True
     keep = [p for p in shown.phones if p.visibility is Visibility.public
             or (edition.audience == "caseworker"
                 and (p.visibility is Visibility.caseworker
                      or edition.show_confidential))]
-    entry.phones_withheld = len(shown.phones) - len(keep)
-    if entry.phones_withheld:
-        redacted.append(f"{entry.phones_withheld} non-public phone(s)")
+    dropped = len(shown.phones) - len(keep)
+    if dropped:
+        what.append(f"{dropped} non-public phone(s)")
         shown.phones = keep
     if INTERNAL not in allowed and provider.internal_notes:
-        redacted.append("internal notes")
+        what.append("internal notes")
     if edition.audience == "public" and _has_caseworker_fields(provider):
-        redacted.append("caseworker-only fields")
+        what.append("caseworker-only fields")
+    result = _Redaction(shown, withheld, confidential, dropped, tuple(what))
+    _redactions[key] = (provider, result)
+    return result
+
+
+def _entry(provider: Provider, edition: Edition, allowed: set[str], consent: bool,
+           decisions: list[Decision]) -> Entry:
+    r = _redaction(provider, edition, allowed)
     decisions.append(Decision(
-        provider.id, "redacted" if redacted else "included",
-        ", ".join(redacted) if redacted else "all fields allowed"))
-    return entry
+        provider.id, "redacted" if r.what else "included",
+        ", ".join(r.what) if r.what else "all fields allowed"))
+    return Entry(
+        provider=r.shown, consent_pending=not consent,
+        verified=provider.verification.status is VerificationStatus.verified,
+        verified_on=provider.verification.date,
+        address_withheld=r.address_withheld,
+        address_confidential=r.address_confidential,
+        phones_withheld=r.phones_withheld)
 
 
 def _has_caseworker_fields(provider: Provider) -> bool:
