@@ -14,8 +14,12 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Every product, and the empty data-collection workbook. The filled workbook
+# (`booklet export`) holds internal notes and consent records, so it is never
+# written into the shared output folder by default.
 build: $(STAMP)
 	$(BIN)/booklet build
+	$(BIN)/booklet template output/data-collection.xlsx
 
 check: $(STAMP)
 	$(BIN)/booklet check
