@@ -91,9 +91,11 @@ def parser() -> argparse.ArgumentParser:
     for name, helptext in (("template", "write the empty data-collection workbook"),
                            ("export", "write the current content as a workbook")):
         cmd = sub.add_parser(name, parents=[common], help=helptext)
-        default = "data-collection" if name == "template" else "content-export"
-        cmd.add_argument("workbook", nargs="?", type=Path,
-                         default=Path(f"output/{default}.xlsx"),
+        # The filled workbook holds internal notes and consent records: by
+        # default it goes beside the content, not into the shared output/.
+        default = ("output/data-collection.xlsx" if name == "template"
+                   else "content-export.xlsx")
+        cmd.add_argument("workbook", nargs="?", type=Path, default=Path(default),
                          help="where to write the .xlsx file")
     imp = sub.add_parser("import", parents=[common],
                          help="update content/ from a filled workbook")
