@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from booklet.cli import main
 from tests.conftest import LAYOUTS, TODAY, make_content
 
@@ -14,6 +16,14 @@ def test_option_for_another_product_is_refused(capsys):
     assert capsys.readouterr().err == (
         "booklet: --layout applies to directory and leaflets only; name the "
         "product, for example: booklet build directory --layout ...\n")
+
+
+def test_zero_jobs_is_refused(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["build", "-j", "0"])
+    assert info.value.code == 2
+    assert "argument -j/--jobs: '0' is not a number of processes; give 1 or more" \
+        in capsys.readouterr().err
 
 
 def test_unknown_product_is_refused(tmp_path, capsys):

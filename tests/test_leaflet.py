@@ -128,6 +128,18 @@ def test_unknown_area_names_the_accepted_ones(bundled):
         "no area 'atlantis' in content/regions.yaml; accepted: north-central-coast")
 
 
+def test_two_ways_of_choosing_leaflets_are_refused(bundled):
+    with pytest.raises(EditionError) as info:
+        leaflets.plan(bundled, {"area": "north-central-coast",
+                                "province": ["40", "42"]})
+    assert str(info.value) == (
+        "leaflets: --area north-central-coast and --province 40 42 each choose "
+        "the leaflets to build; give only one of them")
+    with pytest.raises(EditionError):
+        leaflets.plan(bundled, {"region": "north-central-coast",
+                                "province": ["40"]})
+
+
 def test_unknown_province_names_the_accepted_ones(bundled):
     with pytest.raises(EditionError) as info:
         leaflets.plan(bundled, {"province": ["40", "99"]})

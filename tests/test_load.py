@@ -245,3 +245,15 @@ def test_every_problem_of_a_file_in_one_round(tmp_path):
     found = [(p.field, p.message) for p in problems_of(root)]
     assert [f for f, _ in found] == ["kind", "services[0].category"]
     assert found[1][1] == "unknown category 'education'"
+
+
+def test_file_in_another_province_folder_is_a_warning(tmp_path):
+    root = make_content(tmp_path / "content", {"ha-tinh/a.yaml": MINIMAL,
+                                               "nghe-an/b.yaml": MINIMAL.replace(
+                                                   "test-org", "other-org")})
+    (problem,) = [p for p in problems_of(root) if p.field == "province"]
+    assert str(problem) == (
+        f"{root}/providers/ha-tinh/a.yaml:4: warning: province: the file is in "
+        "providers/ha-tinh/ but the provider's province puts it in "
+        "providers/nghe-an/. Fix: move the file to providers/nghe-an/, or "
+        "correct 'province'")

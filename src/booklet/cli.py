@@ -25,6 +25,17 @@ def _date(text: str) -> dt.date:
             f"'{text}' is not a date; write YYYY-MM-DD") from exc
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a number of processes; give 1 or more")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--content", default="content", type=Path,
@@ -83,7 +94,7 @@ def parser() -> argparse.ArgumentParser:
                             "marked as such")
     build.add_argument("--strict", action="store_true",
                        help="treat content warnings as errors")
-    build.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+    build.add_argument("-j", "--jobs", type=_jobs, default=os.cpu_count() or 1,
                        help="parallel processes (default: number of cores)")
     build.add_argument("--force", action="store_true",
                        help="rebuild even what has not changed")
@@ -162,7 +173,7 @@ def cmd_build(args) -> int:
     if not args.quiet and sys.stderr.isatty():
         progress = _progress_bar()
     result = build(project, args.products or list(NAMES), request,
-                   workers=max(1, args.jobs), force=args.force,
+                   workers=args.jobs, force=args.force,
                    progress=progress)
     if progress:
         progress(None, None, None)

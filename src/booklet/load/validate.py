@@ -82,6 +82,7 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
     criteria = {c.code for c in content.criteria}
     max_age = content.document.settings.verification_max_age_months
     glyphs = coverage(fonts) if fonts else None
+    slugs = {p.code: p.slug for p in content.provinces}
 
     for region in content.regions:
         for code in region.provinces:
@@ -98,6 +99,7 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
             problems.append(_at(source, path, severity, message, fix))
 
         _check_codes(provider, add, provinces, categories, criteria)
+        _check_folder(provider, source.file, slugs, add)
         for i, phone in enumerate(provider.phones):
             why = phone_problem(phone.number)
             if why:
@@ -159,6 +161,27 @@ def _check_codes(provider: Provider, add, provinces, categories, criteria) -> No
                 add(("services", i, "eligibility", "criteria", j), "error",
                     f"unknown eligibility criterion '{code}'",
                     "use one of: " + ", ".join(sorted(criteria)))
+
+
+def _check_folder(provider: Provider, file: str, slugs: dict[str, str],
+                  add) -> None:
+    """A provider file belongs in providers/national/ or in the folder of its
+    province: whoever looks for a province's providers looks there."""
+    parts = Path(file).parts
+    if "providers" not in parts or len(parts) < parts.index("providers") + 3:
+        return
+    folder = parts[parts.index("providers") + 1]
+    if provider.is_national:
+        expected, field = "national", "coverage"
+    elif provider.province in slugs:
+        expected, field = slugs[provider.province], "province"
+    else:
+        return  # an unknown code is reported on its own
+    if folder != expected:
+        add((field,), "warning",
+            f"the file is in providers/{folder}/ but the provider's {field} "
+            f"puts it in providers/{expected}/",
+            f"move the file to providers/{expected}/, or correct '{field}'")
 
 
 def _check_all_glyphs(texts: list[tuple[tuple, str]], glyphs: set[int],

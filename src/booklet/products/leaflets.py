@@ -35,6 +35,13 @@ def provinces_with_providers(content: Content) -> list[str]:
 def _targets(content: Content, request: dict) -> list[tuple[str, tuple[str, ...]]]:
     """(name part of the key, province codes) for every leaflet asked for."""
     known = {p.code for p in content.provinces}
+    given = [f"--{k} {' '.join(v) if isinstance(v, list) else v}"
+             for k in ("area", "region", "province") if (v := request.get(k))]
+    if len(given) > 1:
+        # Each names a different set of leaflets: keeping one silently would
+        # print leaflets nobody asked for.
+        raise EditionError(f"leaflets: {' and '.join(given)} each choose the "
+                           "leaflets to build; give only one of them")
     if request.get("area"):
         code = request["area"]
         area = next((a for a in content.areas if a.code == code), None)

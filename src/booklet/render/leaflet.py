@@ -272,19 +272,20 @@ def _medical(c, x, y, s):
 
 
 def _mind(c, x, y, s):
-    # A heart: care for how someone feels.
+    # A speech bubble, as in the directory's legend: someone to talk to. (The
+    # directory's heart means trauma-informed care; it must not mean two
+    # things to someone holding both.)
+    c.roundRect(x + s * 0.04, y + s * 0.3, s * 0.92, s * 0.62, s * 0.16,
+                stroke=0, fill=1)
     p = c.beginPath()
-    p.moveTo(x + s * 0.5, y + s * 0.06)
-    p.curveTo(x + s * 0.1, y + s * 0.38, x - s * 0.02, y + s * 0.62,
-              x + s * 0.14, y + s * 0.84)
-    p.curveTo(x + s * 0.3, y + s * 1.0, x + s * 0.46, y + s * 0.9,
-              x + s * 0.5, y + s * 0.72)
-    p.curveTo(x + s * 0.54, y + s * 0.9, x + s * 0.7, y + s * 1.0,
-              x + s * 0.86, y + s * 0.84)
-    p.curveTo(x + s * 1.02, y + s * 0.62, x + s * 0.9, y + s * 0.38,
-              x + s * 0.5, y + s * 0.06)
+    p.moveTo(x + s * 0.22, y + s * 0.34)
+    p.lineTo(x + s * 0.14, y + s * 0.04)
+    p.lineTo(x + s * 0.5, y + s * 0.34)
     p.close()
     c.drawPath(p, stroke=0, fill=1)
+    c.setFillColorRGB(1, 1, 1)
+    for cx in (0.3, 0.5, 0.7):
+        c.circle(x + s * cx, y + s * 0.61, s * 0.065, stroke=0, fill=1)
 
 
 def _legal(c, x, y, s):
@@ -342,12 +343,13 @@ def _work(c, x, y, s):
 
 
 def _phone(c, x, y, s):
-    # A mobile phone.
-    c.roundRect(x + s * 0.24, y + s * 0.02, s * 0.52, s * 0.96, s * 0.1,
-                stroke=0, fill=1)
-    c.setFillColorRGB(1, 1, 1)
-    c.rect(x + s * 0.31, y + s * 0.2, s * 0.38, s * 0.64, stroke=0, fill=1)
-    c.circle(x + s * 0.5, y + s * 0.11, s * 0.045, stroke=0, fill=1)
+    # A handset, as in the directory: the sign for "call".
+    p = c.beginPath()
+    p.moveTo(x + s * 0.22, y + s * 0.86)
+    p.curveTo(x + s * 0.02, y + s * 0.5, x + s * 0.42, y + s * 0.08,
+              x + s * 0.82, y + s * 0.14)
+    c.setLineWidth(s * 0.26)
+    c.drawPath(p, stroke=1, fill=0)
 
 
 def _info(c, x, y, s):
