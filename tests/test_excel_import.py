@@ -118,6 +118,14 @@ def test_phone_numbers_stored_as_numbers(template, tmp_path):
     assert outcome.errors
 
 
+def test_a_service_number_stored_as_a_number_gets_no_leading_zero():
+    # 1800 and 1900 numbers are dialled without a 0; Excel lost nothing.
+    for number in (1900969680, 18001567, 1800599920.0):
+        notes: list[str] = []
+        assert cells.phone(number, notes) == str(int(number))
+        assert not any("restored" in note for note in notes)
+
+
 def test_a_number_that_cannot_be_restored_is_refused(template, tmp_path):
     wb = build(template, tmp_path / "w.xlsx", providers=[provider("p")],
                phones=[{"provider_id": "p", "number": 12345}],

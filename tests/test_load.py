@@ -161,6 +161,15 @@ def test_old_landline_style_is_flagged(tmp_path):
     assert "pre-2017 landline" in problem.message
 
 
+def test_a_zero_before_a_service_number_is_flagged(tmp_path):
+    text = MINIMAL + 'phones:\n  - number: "01900969680"\n'
+    (problem,) = [p for p in problems_of(provider_tree(tmp_path, org=text))
+                  if p.field.startswith("phones")]
+    assert problem.message.startswith(
+        "'01900969680' has a 0 before a 1900 service number, which is dialled "
+        "without it: write 1900969680")
+
+
 def test_one_bad_file_does_not_hide_the_others(tmp_path):
     broken = "id: broken\nname: [unclosed\n"
     root = provider_tree(tmp_path, good=MINIMAL, broken=broken)

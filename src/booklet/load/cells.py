@@ -86,9 +86,13 @@ def _valid_vn(number: str) -> bool:
 def _digits_number(digits: str, shown: str, notes: list[str]) -> str:
     """A phone number Excel stored as a number: restore what was lost when sure."""
     with_zero, with_plus = "0" + digits, "+" + digits
-    zero_ok = len(digits) in (9, 10) and _valid_vn(with_zero)
+    service = digits.startswith(("1800", "1900"))
+    # 1800 and 1900 numbers have no leading 0 to lose: 0 + 1900... is never
+    # how one is written, so it is no reading to restore.
+    zero_ok = (len(digits) in (9, 10) and not service
+               and phone_problem(with_zero) is None)
     plus_ok = digits.startswith("84") and _valid_vn(with_plus)
-    as_is_ok = phone_problem(digits) is None and len(digits) <= 8
+    as_is_ok = phone_problem(digits) is None and (len(digits) <= 8 or service)
     if zero_ok and not (plus_ok or as_is_ok):
         notes.append(f"the phone number was stored as the number {shown}, which "
                      f"drops the leading 0; restored as {with_zero}: check it")

@@ -57,6 +57,11 @@ def phone_problem(number: str) -> str | None:
                 "number")
     if len(digits) in (3, 4) and not number.startswith("+"):
         return None  # short codes: 111, 112-115, 1900 prefixes are longer
+    if digits.startswith(("01800", "01900")) and not number.startswith("+"):
+        # phonenumbers accepts the 0 as a trunk prefix, but 1800 and 1900
+        # service numbers are dialled without one.
+        return (f"'{number}' has a 0 before a {digits[1:5]} service number, "
+                f"which is dialled without it: write {digits[1:]}")
     try:
         parsed = phonenumbers.parse(number, "VN")
     except phonenumbers.NumberParseException as exc:
