@@ -350,7 +350,11 @@ def test_footer_counts_unverified_entries(filtered):
 def test_draft_stamps_every_page_and_marks_missing_consent(filtered):
     pages = pdfcheck.text_pages(filtered)
     assert all("DRAFT – not for distribution" in text for text in pages)
-    assert "Consent to publish not yet confirmed" in pdfcheck.text(filtered)
+    # The fixture's unconsenting provider said no: reviewers are told that,
+    # not that an answer is still awaited.
+    text = pdfcheck.text(filtered)
+    assert "Declined to be listed – left out of the final edition" in text
+    assert "Consent to publish not yet confirmed" not in text
 
 
 def test_final_has_no_stamp(project):
@@ -360,6 +364,8 @@ def test_final_has_no_stamp(project):
     assert "DRAFT" not in text
     assert "Consent to publish not yet confirmed" not in text
     assert "Fictional Law Office" in text
+    # Handed over on paper, an insert is a publication: a refusal counts.
+    assert NAMES["fict-noconsent"] not in text
 
 
 def test_final_skip_unverified_leaves_out_unverified_entries(project):

@@ -154,7 +154,8 @@ def test_public_address_is_in_the_vcard(fictional_leaflets):
 
 
 def test_discreet_option_saves_the_neutral_name(fictional_leaflets):
-    pdf = fictional_leaflets["discreet"]["leaflets/leaflet-40-nghe-an-vi+en.pdf"]
+    discreet = fictional_leaflets["discreet"]
+    pdf = discreet["leaflets/leaflet-40-nghe-an-discreet-vi+en.pdf"]
     codes = _codes(pdf)
     assert any(b"\r\nFN:Ch\xe1\xbb\x8b Minh\r\n" in c for c in codes)
     assert not any("Bình Minh".encode() in c for c in codes)
@@ -166,7 +167,8 @@ def test_draft_stamps_every_page_and_marks_unconfirmed_consent(fictional_leaflet
     assert all("BẢN NHÁP – không phát hành" in p for p in pages)
     text = pdfcheck.text(draft)
     assert NO_CONSENT_NAME in text
-    assert "Chưa xác nhận đồng ý" in text
+    assert "Đã từ chối đăng tải" in text
+    assert "Chưa xác nhận đồng ý" not in text
 
 
 def test_final_has_no_stamp_and_leaves_out_providers_without_consent(

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from booklet.errors import EditionError
+from booklet.model import Answer
 from booklet.select import Edition, select
 from tests.conftest import (
     CASEWORKER_ONLY,
@@ -56,7 +57,7 @@ def test_final_public_leaves_out_provider_without_consent(fictional):
     assert "fict-noconsent" not in selection.ids
     (excluded,) = [d for d in selection.decisions if d.action == "excluded"]
     assert (excluded.provider, excluded.reason) == (
-        "fict-noconsent", "no print consent to publish")
+        "fict-noconsent", "print consent to publish refused")
 
 
 def test_draft_shows_everyone_and_marks_pending_consent(fictional):
@@ -64,6 +65,25 @@ def test_draft_shows_everyone_and_marks_pending_consent(fictional):
     assert "fict-noconsent" in selection.ids
     pending = {e.provider.id for e in selection.entries if e.consent_pending}
     assert pending == {"fict-noconsent"}
+
+
+def test_draft_tells_a_refusal_from_an_answer_still_awaited(fictional):
+    selection = select(fictional.content, Edition("public"))
+    refused = {e.provider.id for e in selection.entries if e.consent_refused}
+    assert refused == {"fict-noconsent"}
+
+
+def test_final_caseworker_edition_leaves_out_only_a_refusal(fictional):
+    content = fictional.content.model_copy(deep=True)
+    clinic = next(p for p in content.providers if p.id == "fict-clinic")
+    clinic.consent.print.given = Answer.unknown
+    selection = select(content, Edition("caseworker", final=True,
+                                        skip_unverified=True))
+    assert "fict-clinic" in selection.ids
+    assert "fict-noconsent" not in selection.ids
+    reasons = {d.provider: d.reason for d in selection.decisions
+               if d.action == "excluded"}
+    assert reasons["fict-noconsent"] == "print consent to publish refused"
 
 
 def test_final_refuses_stale_verification_naming_each(fictional):
@@ -86,8 +106,8 @@ def test_final_skip_unverified_lists_what_it_left_out(fictional):
 
 
 def test_bundled_final_is_refused_because_nothing_is_verified(bundled):
-    # Caseworker products do not depend on consent, so every entry is included
-    # and none is verified yet.
+    # Caseworker products need no consent yet given (only a refusal counts),
+    # so every entry is included and none is verified yet.
     with pytest.raises(EditionError, match="hotline-111"):
         select(bundled.content, Edition("caseworker", final=True))
 

@@ -192,6 +192,7 @@ def test_key_figures_and_progress_equal_the_entry_flags(decks, lang):
     entries = selection.entries
     verified = sum(e.verified for e in entries)
     pending = sum(e.consent_pending for e in entries)
+    refused = sum(e.consent_refused for e in entries)
     figures = pdfcheck.squash(pages[page_titled(pages, t["figures"])])
     assert pdfcheck.squash(f"{len(entries)}{t['card_total']}") in figures
     assert pdfcheck.squash(f"{verified}{t['card_verified'].format(total=len(entries))}"
@@ -199,7 +200,9 @@ def test_key_figures_and_progress_equal_the_entry_flags(decks, lang):
     progress = pdfcheck.squash(pages[page_titled(pages, t["progress"])])
     assert pdfcheck.squash(f"{t['desk_research']}: {len(entries) - verified}") \
         in progress
-    assert pdfcheck.squash(f"{t['consent_pending']}: {pending}") in progress
+    assert pdfcheck.squash(f"{t['consent_pending']}: {pending - refused}") \
+        in progress
+    assert pdfcheck.squash(f"{t['consent_refused']}: {refused}") in progress
     assert pdfcheck.squash(f"{t['consent_yes']}: {len(entries) - pending}") \
         in progress
 

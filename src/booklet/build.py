@@ -79,7 +79,8 @@ def fingerprint(selection: Selection, job: Job, shared: str) -> str:
         "shared": shared,
         "job": [job.product, job.key, repr(job.edition), repr(job.params)],
         "entries": [
-            [_digest(e.provider), e.consent_pending, e.verified,
+            [_digest(e.provider), e.consent_pending, e.consent_refused,
+             e.verified,
              str(e.verified_on), e.address_withheld, e.address_confidential]
             for e in selection.entries],
         "document": content.document.model_dump(mode="json"),

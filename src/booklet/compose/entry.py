@@ -83,6 +83,7 @@ class EntryView:
     verification: str
     consent_pending: bool
     sources: list[str]
+    consent_refused: bool = False
     fallbacks: list[str] = field(default_factory=list)
     verification_method: str = ""  # how it was verified, in words
 
@@ -184,6 +185,7 @@ def view(entry: Entry, content: Content, strings: dict, lang: str) -> EntryView:
         referral=referral, contact_person=contact, care=care,
         verified=entry.verified, verification=verification,
         consent_pending=entry.consent_pending, sources=list(p.sources),
+        consent_refused=entry.consent_refused,
         fallbacks=fallbacks,
         verification_method=strings["method"][p.verification.method.value])
 

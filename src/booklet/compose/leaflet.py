@@ -230,7 +230,8 @@ def _item(entry: Entry, views: list[EntryView], content: Content, strings: dict,
     marks = ""
     if draft:
         marks = " · ".join(x for x in (
-            own["unconfirmed"] if first.consent_pending else "",
+            (own["refused"] if first.consent_refused else own["unconfirmed"])
+            if first.consent_pending else "",
             "" if first.verified else own["unverified"]) if x)
     province = content.province(entry.provider.province or "")
     place = _pair([pick(province.short_name, c)[0] for c in order]) if (

@@ -56,7 +56,8 @@ class Progress:
     oldest: dt.date | None
     newest: dt.date | None
     consent_confirmed: int
-    consent_pending: int
+    consent_pending: int  # no answer yet
+    consent_refused: int
     medium: str  # which consent the Selection's edition counts
 
 
@@ -121,11 +122,13 @@ def _progress(selection: Selection, today: dt.date, max_age: int) -> Progress:
     stale = sum(1 for d in dates if months_between(d, today) >= max_age)
     verified = sum(1 for e in selection.entries if e.verified)
     pending = sum(1 for e in selection.entries if e.consent_pending)
+    refused = sum(1 for e in selection.entries if e.consent_refused)
     return Progress(
         verified=verified, desk_research=len(selection.entries) - verified,
         stale=stale, fresh=verified - stale,
         oldest=min(dates) if dates else None, newest=max(dates) if dates else None,
-        consent_confirmed=len(selection.entries) - pending, consent_pending=pending,
+        consent_confirmed=len(selection.entries) - pending,
+        consent_pending=pending - refused, consent_refused=refused,
         medium=selection.edition.medium)
 
 

@@ -136,7 +136,8 @@ class ReviewCopy:
         self.legend_list(t["legend_fees"], list(s["fees"].values()))
         self.legend_list(t["legend_verification"], [
             t["verification_example"], s["not_verified"],
-            *([s["consent_pending"]] if self.draft else [])])
+            *([s["consent_pending"], s["consent_refused"]] if self.draft
+              else [])])
         self.legend_list(t["legend_care"], list(s["care"].values()),
                          t["care_answers"])
         self.legend_list(t["legend_kinds"], list(s["kind"].values()))
@@ -180,7 +181,8 @@ class ReviewCopy:
         meta = [x for x in (v.other_name, v.kind, f"{t['entry_id']}: {v.id}") if x]
         self.w.para(" · ".join(meta), "Entry Meta")
         if self.draft and v.consent_pending:
-            self.w.para(s["consent_pending"], "Review Mark")
+            self.w.para(s["consent_refused"] if v.consent_refused
+                        else s["consent_pending"], "Review Mark")
         self.w.para(v.verification, "Verification" if v.verified else
                     ("Review Mark" if self.draft else "Verification"))
         self.address(v)

@@ -200,5 +200,6 @@ class DeckPlan:
                 (p.desk_research, t["desk_research"], "neutral")]},
             {"title": t["consent"], "parts": [
                 (p.consent_confirmed, t["consent_yes"], "good"),
-                (p.consent_pending, t["consent_pending"], "neutral")]}],
+                (p.consent_pending, t["consent_pending"], "neutral"),
+                (p.consent_refused, t["consent_refused"], "warn")]}],
             "notes": notes})]

@@ -63,6 +63,7 @@ class Entry:
 
     provider: Provider
     consent_pending: bool = False
+    consent_refused: bool = False  # the provider said no, not "not yet"
     verified: bool = False
     verified_on: dt.date | None = None
     address_withheld: bool = False
@@ -112,9 +113,9 @@ def redact(model: BaseModel, allowed: set[str]) -> BaseModel:
     return model.model_copy(update=update)
 
 
-def _consent_given(provider: Provider, medium: str) -> bool:
+def _consent(provider: Provider, medium: str) -> Answer:
     item = provider.consent.digital if medium == "screen" else provider.consent.print
-    return item.given is Answer.yes
+    return item.given
 
 
 def _verification(provider: Provider, max_age: int, today: dt.date) -> str | None:
@@ -141,11 +142,17 @@ def select(content: Content, edition: Edition) -> Selection:
     for provider in content.providers:
         if not _in_scope(provider, edition):
             continue
-        consent = _consent_given(provider, edition.medium)
-        if edition.final and edition.audience == "public" and not consent:
+        answer = _consent(provider, edition.medium)
+        # Public products need a yes. Caseworker products list services for
+        # referral whatever the answer so far, but they are printed and
+        # handed over too, so a provider that said no is left out of them.
+        needed = edition.audience == "public" or answer is Answer.no
+        if edition.final and needed and answer is not Answer.yes:
             selection.decisions.append(Decision(
                 provider.id, "excluded",
-                f"no {edition.medium} consent to publish"))
+                f"{edition.medium} consent to publish refused"
+                if answer is Answer.no
+                else f"no {edition.medium} consent to publish"))
             continue
         why = _verification(provider, max_age, today) or _undialable(
             provider, edition)
@@ -156,7 +163,7 @@ def select(content: Content, edition: Edition) -> Selection:
             where = content.provider_files.get(provider.id, "?")
             stale.append(f"{provider.id} ({where}): {why}")
             continue
-        selection.entries.append(_entry(provider, edition, allowed, consent,
+        selection.entries.append(_entry(provider, edition, allowed, answer,
                                         selection.decisions))
     if stale:
         raise EditionError(
@@ -239,14 +246,15 @@ def _redaction(provider: Provider, edition: Edition, allowed: set[str]
     return result
 
 
-def _entry(provider: Provider, edition: Edition, allowed: set[str], consent: bool,
-           decisions: list[Decision]) -> Entry:
+def _entry(provider: Provider, edition: Edition, allowed: set[str],
+           consent: Answer, decisions: list[Decision]) -> Entry:
     r = _redaction(provider, edition, allowed)
     decisions.append(Decision(
         provider.id, "redacted" if r.what else "included",
         ", ".join(r.what) if r.what else "all fields allowed"))
     return Entry(
-        provider=r.shown, consent_pending=not consent,
+        provider=r.shown, consent_pending=consent is not Answer.yes,
+        consent_refused=consent is Answer.no,
         verified=provider.verification.status is VerificationStatus.verified,
         verified_on=provider.verification.date,
         address_withheld=r.address_withheld,
