@@ -66,6 +66,15 @@ def test_plan_makes_four_jobs_and_narrows_by_language_and_layout(bundled):
     assert directory.plan(bundled, {"layout": "screen"})[0].edition.medium == "screen"
 
 
+def test_area_and_region_of_one_code_get_their_own_files(bundled):
+    request = {"lang": "en", "layout": "screen"}
+    (region,) = directory.plan(bundled, {**request, "region": "north-central-coast"})
+    (area,) = directory.plan(bundled, {**request, "area": "north-central-coast"})
+    assert region.outputs == ("directory/directory-en-screen-north-central-coast.pdf",)
+    assert area.outputs == (
+        "directory/directory-en-screen-area-north-central-coast.pdf",)
+
+
 def test_plan_refuses_an_unknown_layout(bundled):
     with pytest.raises(BookletError) as err:
         directory.plan(bundled, {"layout": "poster"})

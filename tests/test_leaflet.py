@@ -121,6 +121,20 @@ def test_plan_for_an_area_gives_one_leaflet(bundled):
     assert jobs[0].edition.provinces == ("38", "40", "42", "44", "46")
 
 
+def test_narrowed_and_discreet_leaflets_never_replace_the_full_one(bundled):
+    def paths(**request):
+        jobs = leaflets.plan(bundled, {"province": ["01"], **request})
+        return [path for job in jobs for path in job.outputs]
+    assert paths() == ["leaflets/leaflet-01-ha-noi-vi+en.pdf",
+                       "leaflets/leaflet-01-ha-noi-vi+en-phone.pdf"]
+    assert paths(category=["psychological", "legal"]) == [
+        "leaflets/leaflet-01-ha-noi-legal-psychological-vi+en.pdf",
+        "leaflets/leaflet-01-ha-noi-legal-psychological-vi+en-phone.pdf"]
+    assert paths(discreet=True, lang="vi") == [
+        "leaflets/leaflet-01-ha-noi-discreet-vi.pdf",
+        "leaflets/leaflet-01-ha-noi-discreet-vi-phone.pdf"]
+
+
 def test_unknown_area_names_the_accepted_ones(bundled):
     with pytest.raises(EditionError) as info:
         leaflets.plan(bundled, {"area": "atlantis"})

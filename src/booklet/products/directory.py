@@ -53,9 +53,11 @@ def plan(project, request: dict) -> list[Job]:
 
 def _scope_suffix(request: dict) -> str:
     parts = []
-    for option in ("region", "area"):
-        if request.get(option):
-            parts.append(request[option])
+    if request.get("region"):
+        parts.append(request["region"])
+    if request.get("area"):
+        # An area may share its code with a region yet hold other provinces.
+        parts.append("area-" + request["area"])
     if request.get("province"):
         parts.append("provinces-" + "-".join(sorted(request["province"])))
     if request.get("category"):

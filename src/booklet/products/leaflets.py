@@ -84,8 +84,13 @@ def plan(project, request: dict) -> list[Job]:
             f"no leaflet layout '{layout}'; accepted: {', '.join(LAYOUTS)}")
     categories = tuple(request["category"]) if request.get("category") else None
     jobs = []
+    # A leaflet narrowed to some services, or with discreet codes, is named so:
+    # it must never replace the complete leaflet handed out on arrival.
+    narrowed = "".join(f"-{c}" for c in sorted(categories or ())) + (
+        "-discreet" if request.get("discreet") else "")
     for name, codes in _targets(content, request):
-        base = f"leaflet-{name}-{lang}" + ("" if layout == "trifold" else f"-{layout}")
+        base = (f"leaflet-{name}{narrowed}-{lang}"
+                + ("" if layout == "trifold" else f"-{layout}"))
         for medium, layout_name, suffix in (("print", LAYOUTS[layout], ""),
                                             ("screen", PHONE, "-phone")):
             path = f"leaflets/{base}{suffix}.pdf"
