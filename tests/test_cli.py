@@ -18,6 +18,13 @@ def test_option_for_another_product_is_refused(capsys):
         "product, for example: booklet build directory --layout ...\n")
 
 
+def test_skip_unverified_without_final_is_refused(capsys):
+    assert main(["build", "docx", "--skip-unverified"]) == 2
+    assert capsys.readouterr().err == (
+        "booklet: --skip-unverified works only with --final; add --final, or drop "
+        "it: a draft shows every entry with its verification state\n")
+
+
 def test_zero_jobs_is_refused(capsys):
     with pytest.raises(SystemExit) as info:
         main(["build", "-j", "0"])

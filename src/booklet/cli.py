@@ -72,10 +72,13 @@ def parser() -> argparse.ArgumentParser:
                                         "(directory), trifold or a6 (leaflets)")
     build.add_argument("--province", nargs="+", metavar="CODE",
                        help="only these provinces (two-digit codes)")
-    build.add_argument("--area", help="one leaflet for this area of regions.yaml")
-    build.add_argument("--region", help="only this region (inserts)")
+    build.add_argument("--area", help="an area of regions.yaml: one leaflet for "
+                                      "it, or a directory of its provinces")
+    build.add_argument("--region", help="only this region (inserts, leaflets, "
+                                        "directory)")
     build.add_argument("--category", nargs="+", metavar="C",
-                       help="only these service categories (inserts)")
+                       help="only these service categories (inserts, leaflets, "
+                            "directory)")
     build.add_argument("--audience", choices=("public", "caseworker"),
                        help="build the directory for caseworkers instead of "
                             "the public")
@@ -212,6 +215,10 @@ _OPTION_PRODUCTS = {
 
 
 def _misplaced_options(args) -> str | None:
+    if args.skip_unverified and not args.final:
+        # A draft shows every entry anyway: the option would do nothing.
+        return ("--skip-unverified works only with --final; add --final, or drop "
+                "it: a draft shows every entry with its verification state")
     for option, owners in _OPTION_PRODUCTS.items():
         if not getattr(args, option):
             continue
