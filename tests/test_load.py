@@ -80,6 +80,30 @@ def test_wrong_type_is_named_with_file_line_and_field(tmp_path):
         "text, found a list. Fix: write a single text value"]
 
 
+def test_malformed_address_and_empty_list_are_said_in_plain_words(tmp_path):
+    text = MINIMAL.replace("services:\n  - category: legal\n"
+                           "    description: {vi: \"Tư vấn\", en: \"Advice\"}\n",
+                           "services: []\n") + "email: not an address\n"
+    root = provider_tree(tmp_path, org=text)
+    found = messages(load_content(root).problems)
+    org = f"{root}/providers/nghe-an/org.yaml"
+    assert found == [
+        f"{org}:6: error: email: 'not an address' is not an e-mail address. "
+        "Fix: write it like name@example.org",
+        f"{org}:5: error: services: 'services' needs at least one item, and has "
+        "none. Fix: add each under 'services:' on its own line starting with '- '"]
+
+
+def test_an_unclosed_bracket_points_to_where_it_was_opened(tmp_path):
+    text = MINIMAL.replace('en: "Test Organisation"}', 'en: "Test Organisation"')
+    root = provider_tree(tmp_path, org=text)
+    found = messages(load_content(root).problems)
+    assert found == [
+        f"{root}/providers/nghe-an/org.yaml:3: error: YAML syntax error: did not "
+        "find expected ',' or '}'. Fix: check the '{' opened on line 2, column 7: "
+        "is its closing '}' missing?"]
+
+
 def test_unknown_field_suggests_the_right_one(tmp_path):
     root = provider_tree(tmp_path, org=MINIMAL + "webiste: https://a.example\n")
     found = messages(load_content(root).problems)

@@ -80,6 +80,15 @@ def _locate(source: Source, loc: tuple) -> tuple[tuple, str]:
     return tuple(path), dotted(tuple(path))
 
 
+# What a value of each text pattern in model.py is, and an example of one.
+_FORMS = {
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": ("an e-mail address", "name@example.org"),
+    r"^(https?://|www\.)\S+$": ("a web address", "https://example.org/page"),
+    r"^\d{2}$": ("a two-digit province code", "'40'"),
+    r"^0\d{2,3}$": ("an area code", "'0238'"),
+}
+
+
 def _explain(err: dict, fields: list[str]) -> tuple[str, str]:
     """Plain words and a fix for one pydantic error."""
     kind, value = err["type"], err.get("input")
@@ -107,7 +116,19 @@ def _explain(err: dict, fields: list[str]) -> tuple[str, str]:
         return (f"'{value}' is not accepted here; use one of: "
                 + ", ".join(accepted),
                 f"write '{near[0]}'" if near else "pick one of the values listed")
+    if kind == "string_pattern_mismatch":
+        pattern = err.get("ctx", {}).get("pattern", "")
+        what, example = _FORMS.get(pattern, ("in the expected form", ""))
+        return (f"'{value}' is not {what}",
+                f"write it like {example}" if example else
+                f"write it to match {pattern}")
+    if kind == "too_short" and isinstance(value, list):
+        return (f"'{name}' needs at least one item, and has none",
+                f"add each under '{name}:' on its own line starting with '- '")
     message = err["msg"].removeprefix("Value error, ")
+    if kind == "value_error" and "is not a code" in message:
+        code = re.sub(r"[^a-z0-9_-]+", "-", str(value).lower()).strip("-")
+        return message, f"write '{code}'" if code else "write a code"
     shown = value is not None and not isinstance(value, (dict, list))
     if shown and repr(value) not in message and str(value) not in message:
         message += f" (found {value!r})"

@@ -43,6 +43,13 @@ class Source:
         return self.lines.get(())
 
 
+# libyaml's names for what an error was found inside: what the user typed.
+_OPENERS = {
+    "while parsing a flow mapping": ("'{'", "'}'"),
+    "while parsing a flow sequence": ("'['", "']'"),
+    "while scanning a quoted scalar": ("quote", "quote"),
+}
+
 def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str,
            problems: list[Problem]) -> object:
     lines[path] = node.start_mark.line + 1
@@ -114,11 +121,17 @@ def read_yaml(path: Path, root: Path) -> tuple[Source | None, list[Problem]]:
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
+        mark, start = exc.problem_mark, exc.context_mark
+        fix = "check indentation and quoting on that line"
+        if start and mark and start.line != mark.line:
+            # An unclosed bracket or quote is found only where the next key
+            # starts; the mistake is usually where it was opened.
+            opened, closing = _OPENERS.get(exc.context or "", ("value", "end"))
+            fix = (f"check the {opened} opened on line {start.line + 1}, column "
+                   f"{start.column + 1}: is its closing {closing} missing?")
         return None, [Problem(
             "error", rel, mark.line + 1 if mark else None, "",
-            f"YAML syntax error: {exc.problem}",
-            "check indentation and quoting on that line")]
+            f"YAML syntax error: {exc.problem}", fix)]
     if node is None:
         return None, [Problem("error", rel, 1, "", "the file is empty",
                               "fill it in or delete it")]
