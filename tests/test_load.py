@@ -10,6 +10,7 @@ import pytest
 
 from booklet.cli import main
 from booklet.load import check_loaded, load_content
+from booklet.load.validate import phone_problem
 from booklet.load.yamlsource import read_yaml
 from tests.conftest import FICTIONAL, LAYOUTS, TODAY, make_content
 
@@ -194,6 +195,14 @@ def test_a_zero_before_a_service_number_is_flagged(tmp_path):
         "without it: write 1900969680")
 
 
+def test_an_unreadable_phone_number_says_why_in_plain_words():
+    assert phone_problem("1.5") == (
+        "'1.5' cannot be read as a phone number: it has too few digits")
+    assert phone_problem("+999 123 456") == (
+        "'+999 123 456' cannot be read as a phone number: the country code "
+        "after + is unknown")
+
+
 def test_one_bad_file_does_not_hide_the_others(tmp_path):
     broken = "id: broken\nname: [unclosed\n"
     root = provider_tree(tmp_path, good=MINIMAL, broken=broken)
@@ -273,11 +282,15 @@ def test_no_providers_is_a_warning(tmp_path):
 
 def test_every_problem_of_a_file_in_one_round(tmp_path):
     text = MINIMAL.replace("kind: ngo", "kind: NGO").replace(
-        "category: legal", "category: education")
+        "category: legal", "category: education") + (
+        "phones:\n  - number: 0241234567\n")
     root = provider_tree(tmp_path, org=text)
     found = [(p.field, p.message) for p in problems_of(root)]
-    assert [f for f, _ in found] == ["kind", "services[0].category"]
-    assert found[1][1] == "unknown category 'education'"
+    assert [f for f, _ in found] == ["kind", "phones[0].number",
+                                     "services[0].category"]
+    assert found[1][1] == ("'0241234567' is not a valid Vietnamese or "
+                           "international number for today's numbering plan")
+    assert found[2][1] == "unknown category 'education'"
 
 
 def test_file_in_another_province_folder_is_a_warning(tmp_path):

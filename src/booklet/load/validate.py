@@ -48,6 +48,17 @@ def months_between(earlier: dt.date, later: dt.date) -> int:
 _OLD_LANDLINE = re.compile(r"^\(?0[48]\)?[.\s\-]")
 
 
+_PARSE = phonenumbers.NumberParseException
+# Why phonenumbers could not read a number, in the words of check's messages.
+_UNREADABLE = {
+    _PARSE.INVALID_COUNTRY_CODE: "the country code after + is unknown",
+    _PARSE.NOT_A_NUMBER: "it has too few digits",
+    _PARSE.TOO_SHORT_AFTER_IDD: "too few digits follow the international prefix",
+    _PARSE.TOO_SHORT_NSN: "it has too few digits",
+    _PARSE.TOO_LONG: "it has too many digits",
+}
+
+
 def phone_problem(number: str) -> str | None:
     """Why `number` is not a valid Vietnamese or international number, if so."""
     digits = "".join(ch for ch in number if ch.isdigit())
@@ -65,7 +76,8 @@ def phone_problem(number: str) -> str | None:
     try:
         parsed = phonenumbers.parse(number, "VN")
     except phonenumbers.NumberParseException as exc:
-        return f"'{number}' cannot be read as a phone number ({exc})"
+        why = _UNREADABLE.get(exc.error_type, "it does not look like one")
+        return f"'{number}' cannot be read as a phone number: {why}"
     if phonenumbers.is_valid_number(parsed):
         return None
     if len(digits) <= 8 and digits.startswith(("1800", "1900")):
@@ -106,11 +118,7 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
         _check_codes(provider, add, provinces, categories, criteria)
         _check_folder(provider, source.file, slugs, add)
         for i, phone in enumerate(provider.phones):
-            why = phone_problem(phone.number)
-            if why:
-                add(("phones", i, "number"), "warning", why,
-                    "check the number with the provider; write it as printed "
-                    "today, with its area code (0XX XXXX XXXX)")
+            _check_phone(phone.number, ("phones", i, "number"), add)
         v = provider.verification
         if v.status is not VerificationStatus.verified:
             add(("verification", "status"), "warning",
@@ -199,6 +207,14 @@ def _check_all_glyphs(texts: list[tuple[tuple, str]], glyphs: set[int],
         _check_glyphs(value, glyphs, path, add)
 
 
+def _check_phone(number: str, path: tuple, add) -> None:
+    why = phone_problem(number)
+    if why:
+        add(path, "warning", why,
+            "check the number with the provider; write it as printed today, "
+            "with its area code (0XX XXXX XXXX)")
+
+
 def _check_raw_codes(source, provinces, categories, criteria, problems) -> None:
     """The code checks of _check_codes, on a provider file that did not
     validate: its other mistakes should not have to wait for a second round."""
@@ -217,6 +233,13 @@ def _check_raw_codes(source, provinces, categories, criteria, problems) -> None:
         for i, code in enumerate(coverage):
             unknown(("coverage", i), code, provinces, "province code",
                     province_fix)
+    phones = data.get("phones")
+    for i, phone in enumerate(phones if isinstance(phones, list) else []):
+        number = phone.get("number") if isinstance(phone, dict) else None
+        if isinstance(number, str):
+            _check_phone(number, ("phones", i, "number"),
+                         lambda path, severity, message, fix: problems.append(
+                             _at(source, path, severity, message, fix)))
     services = data.get("services")
     for i, service in enumerate(services if isinstance(services, list) else []):
         if not isinstance(service, dict):
