@@ -42,6 +42,17 @@ def test_unknown_product_is_refused(tmp_path, capsys):
            "docx, slides" in capsys.readouterr().err
 
 
+def test_build_with_missing_content_says_the_problem_once(tmp_path, capsys):
+    missing = tmp_path / "nowhere"
+    code = main(["build", "docx", "--content", str(missing), "--layouts",
+                 str(LAYOUTS), "--output", str(tmp_path / "out")])
+    assert code == 1
+    assert capsys.readouterr().err == (
+        f"{missing}: error: the content folder does not exist. Fix: pass the "
+        "folder that holds document.yaml with --content\n"
+        "booklet: the content has errors; run 'booklet check' and fix them\n")
+
+
 def test_build_reports_per_product_and_exits_zero(tmp_path, capsys):
     content = make_content(tmp_path / "content")
     code = main(["build", "leaflets", "--province", "42", "--content",

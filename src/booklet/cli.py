@@ -155,6 +155,11 @@ def cmd_build(args) -> int:
     project = _project(args)
     problems = project.check(cache=True)
     _print_problems([p for p in problems if p.is_error or args.verbose], False)
+    if any(p.is_error for p in problems):
+        # Said once here; building would only raise the same problems again.
+        print("booklet: the content has errors; run 'booklet check' and fix "
+              "them", file=sys.stderr)
+        return EXIT_ERRORS
     warnings = sum(not p.is_error for p in problems)
     if warnings and not args.verbose and not args.quiet:
         print(f"{warnings} content warning(s); 'booklet check' lists them",
