@@ -84,9 +84,34 @@ def test_confidential_address_only_on_request_and_marked(tmp_path):
                                           "show_confidential": True})
     assert result.ok, result.failures
     (name,) = files_of(result, ("inserts",))
-    seen = pdfcheck.squash(pdfcheck.text(project.output_dir / name))
+    # Its own file name: the insert without confidential addresses, which
+    # caseworkers may hand on, is never replaced by this one.
+    assert name.name == "insert-provinces-40-confidential-en.pdf"
+    pdf = project.output_dir / name
+    seen = pdfcheck.squash(pdfcheck.text(pdf))
     assert pdfcheck.squash(SECRET_ADDRESS) in seen
-    assert pdfcheck.squash("CONFIDENTIAL") in seen
+    for number, page in enumerate(pdfcheck.text_pages(pdf), 1):
+        assert ("For caseworkers · Holds CONFIDENTIAL addresses – do not share"
+                in page), f"page {number} does not say it is confidential"
+    assert "CONFIDENTIAL" in pdfcheck.metadata(pdf)["/Subject"]
+
+
+def test_confidential_caseworker_directory_is_marked_on_every_page(tmp_path):
+    project = open_project(make_content(tmp_path / "content"), LAYOUTS,
+                           tmp_path / "out", TODAY)
+    result = build(project, ["directory"], {
+        "province": ["40"], "lang": "vi", "layout": "print",
+        "audience": "caseworker", "show_confidential": True})
+    assert result.ok, result.failures
+    names = sorted(f.name for f in files_of(result, ("directory",)))
+    assert names == [
+        "directory-vi-print-a4-imposed-provinces-40-caseworker-confidential.pdf",
+        "directory-vi-print-provinces-40-caseworker-confidential.pdf"]
+    pdf = project.output_dir / "directory" / names[1]
+    for number, page in enumerate(pdfcheck.text_pages(pdf), 1):
+        assert "Chỉ dành cho cán bộ · Có địa chỉ BẢO MẬT" in page, (
+            f"page {number} does not say who the edition is for")
+    assert "BẢO MẬT" in pdfcheck.metadata(pdf)["/Title"]
 
 
 def test_draft_stamps_every_pdf_page(draft):

@@ -659,3 +659,39 @@ def test_a_formula_whose_saved_result_is_an_error_is_refused(template, tmp_path)
         f"Nhà cung cấp (Providers), row 2, column {short} (Short name (English)): "
         "error: the cell holds the Excel error #DIV/0! (from the formula =1/0), "
         "not a value. Fix: type the value the cell should hold"]
+
+
+def test_numbers_that_are_no_date_in_a_date_column_are_refused(template, tmp_path):
+    rows = [provider("d-year", consent_print_date=2026),
+            provider("d-huge", consent_print_date=3000000),
+            provider("d-good", consent_print_date=46296)]
+    wb = build(template, tmp_path / "w.xlsx", providers=rows,
+               services=[service(r["provider_id"]) for r in rows])
+    outcome, loaded = run(tmp_path, wb)
+    assert set(loaded) == {"d-good"}
+    date_col = col(PROVIDERS, "consent_print_date")
+    assert messages(outcome, "error") == [
+        f"Nhà cung cấp (Providers), row {r}, column {date_col} (Date of print "
+        f"consent): error: the number {value} is not a date. Fix: write the "
+        "date as dd/mm/yyyy, for example 01/10/2026"
+        for r, value in ((2, 2026), (3, 3000000))]
+
+
+def test_phone_cell_in_scientific_format_is_refused(template, tmp_path):
+    def scientific(wb):
+        ws = wb[PHONES.title]
+        number = [c.key for c in PHONES.columns].index("number") + 1
+        ws.cell(2, number).number_format = "0.00E+00"
+
+    wb = build(template, tmp_path / "w.xlsx", edit=scientific,
+               providers=[provider("p"), provider("q")],
+               phones=[{"provider_id": "p", "number": 2433850000},
+                       {"provider_id": "q", "number": "024 3385 3227"}],
+               services=[service("p"), service("q")])
+    outcome, loaded = run(tmp_path, wb)
+    assert set(loaded) == {"q"}
+    (error,) = messages(outcome, "error")
+    assert error.endswith(
+        "error: the phone number 2433850000 is shown in scientific notation, so "
+        "Excel may have rounded its last digits. Fix: format the column as Text "
+        "and type the whole number again")

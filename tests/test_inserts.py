@@ -210,7 +210,7 @@ def region(project) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def shown(project) -> bytes:
     return made(project, province=["40"], lang="en",
-                show_confidential=True)["insert-provinces-40-en"]
+                show_confidential=True)["insert-provinces-40-confidential-en"]
 
 
 # Scope: which providers an insert holds.

@@ -150,6 +150,22 @@ def test_missing_glyph_is_an_error_naming_the_character(tmp_path):
         "Fix: replace it with a character the fonts have, or remove it"]
 
 
+def test_missing_glyph_in_the_shared_files_is_an_error(tmp_path):
+    root = provider_tree(tmp_path, org=MINIMAL)
+    for name, old in (("categories.yaml", '"Chỗ ở và nhà tạm lánh"'),
+                      ("eligibility.yaml", '"Trẻ em"'),
+                      ("regions.yaml", '"Đồng bằng sông Hồng"')):
+        path = root / name
+        path.write_text(path.read_text().replace(old, old[0] + "☃" + old[1:], 1))
+    errors = [p for p in problems_of(root) if p.is_error]
+    assert [(e.file.rsplit("/", 1)[-1], e.field) for e in errors] == [
+        ("categories.yaml", "categories[1].name.vi"),
+        ("eligibility.yaml", "criteria[1].label.vi"),
+        ("regions.yaml", "regions[0].name.vi")]
+    assert all("character '☃' (U+2603 SNOWMAN) is not in the fonts" in e.message
+               for e in errors)
+
+
 def test_vietnamese_text_passes_the_glyph_check(tmp_path):
     text = MINIMAL.replace('"Tư vấn"', '"Ấ Ễ Ộ ỹ đ Ư ơ – “trích dẫn”"')
     assert [p for p in problems_of(provider_tree(tmp_path, org=text))

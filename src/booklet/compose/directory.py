@@ -12,7 +12,14 @@ import jinja2
 
 from booklet.compose.entry import EntryView, Line, care_known, view
 from booklet.compose.outline import outline
-from booklet.compose.text import format_date, format_hours, pick, sort_key, tel_uri
+from booklet.compose.text import (
+    edition_marking,
+    format_date,
+    format_hours,
+    pick,
+    sort_key,
+    tel_uri,
+)
 from booklet.errors import FitError, LayoutError
 from booklet.layouts import Layouts
 from booklet.select import Entry, Selection
@@ -83,6 +90,8 @@ class Book:
     publisher: str
     back: list[Block]
     draft: bool
+    # Said on every page and in the title: who the edition is for.
+    marking: str = ""
     icons: list[str] = field(default_factory=list)
     hotlines: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -160,11 +169,14 @@ def compose(selection: Selection, layouts: Layouts, layout_name: str,
     hotlines = _hotlines(selection, strings, lang)
     part1 = _part1(selection, templates, base, strings, words, lang,
                    layout["care_order"])
+    marking = edition_marking(edition, strings)
     book = Book(
         lang=lang, layout=layout, words=words, strings=strings, colours=colours,
         cover=cover, inside_cover=inside, part1=part1, part2=[],
         index_categories=[], index_alpha=[], title=title,
-        subject=subtitle or title, publisher=publisher, draft=edition.draft,
+        subject=" – ".join(filter(None, (subtitle or title, marking))),
+        publisher=publisher, draft=edition.draft,
+        marking=edition_marking(edition, strings, "page"),
         back=templates.blocks("back", **base, hotlines=hotlines,
                               publisher=publisher, edition_date=edition_date),
         hotlines=hotlines)

@@ -57,6 +57,8 @@ class Insert:
     sections: list[Section]
     categories_note: str
     provider_ids: list[str]
+    # Whether confidential addresses are printed: said on every page.
+    confidential: bool = False
 
 
 def compose(selection: Selection, strings: dict, lang: str, area: str,
@@ -103,7 +105,8 @@ def compose(selection: Selection, strings: dict, lang: str, area: str,
         emergency=[_hotline(h, strings, lang) for h in others if _short(h)],
         other_lines=[_hotline(h, strings, lang) for h in others if not _short(h)],
         needs=_needs(chosen, sections, strings, lang, first["number"]),
-        sections=sections, categories_note=note, provider_ids=list(items))
+        sections=sections, categories_note=note, provider_ids=list(items),
+        confidential=selection.edition.show_confidential)
 
 
 def _verification(entry: Entry, shown: EntryView, strings: dict) -> str:

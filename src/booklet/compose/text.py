@@ -163,3 +163,16 @@ def tel_uri(number: str) -> str:
     """A tel: URI (RFC 3966) for `number`, or "" when it is not dialable."""
     dial = dial_string(number)
     return "tel:" + dial if dial else ""
+
+
+def edition_marking(edition, strings: dict, prefix: str = "edition") -> str:
+    """Who an edition is for, said on its every page and in its metadata:
+    empty for the public; a caseworker edition says so, and whether it holds
+    confidential addresses, so that it is never taken for the public one.
+    `prefix` "page" gives the short wording for the foot of a page."""
+    if edition.audience != "caseworker":
+        return ""
+    parts = [strings[f"{prefix}_for_caseworkers"]]
+    if edition.show_confidential:
+        parts.append(strings[f"{prefix}_confidential"])
+    return " · ".join(parts)

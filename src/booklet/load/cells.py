@@ -157,6 +157,7 @@ def phone(value: object, notes: list[str]) -> str:
     return text
 
 
+_SERIAL_2000, _SERIAL_2100 = 36526, 73051
 _DATE_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
@@ -169,6 +170,12 @@ def date(value: object, notes: list[str]) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # Serials of 2000-01-01 to 2099-12-31: consent and verification fall
+        # there. Any other number (a year alone, a phone number pasted into
+        # the column) would become a date nobody meant, or none at all.
+        if not _SERIAL_2000 <= value < _SERIAL_2100:
+            raise CellError(f"the number {value!r} is not a date",
+                            "write the date as dd/mm/yyyy, for example 01/10/2026")
         day = from_excel(value)
         day = day.date() if isinstance(day, dt.datetime) else day
         notes.append(f"the date was stored as the number {value!r}, read as the "

@@ -15,6 +15,7 @@ import difflib
 import io
 import logging
 import os
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -624,6 +625,9 @@ class _SheetReader:
                 if raw is None or (isinstance(raw, str) and raw.strip() == ""):
                     continue
                 row.letters[column.key] = col
+                if self._rounded_phone(r, col, column, raw):
+                    row.bad = True
+                    continue
                 try:
                     row.values[column.key] = self._parse(r, col, column, raw)
                 except (cells.CellError, GeographyError) as exc:
@@ -635,6 +639,23 @@ class _SheetReader:
             if row.values or row.bad:
                 out.append(row)
         return out
+
+    def _rounded_phone(self, r: int, col: int, column: Column, raw: object) -> bool:
+        """A phone number stored as a number in a scientific format (what
+        Excel gives 8424370000 typed in a General column): Excel keeps the
+        digits it showed, so the last ones may be lost, and a number that
+        looks whole could ring a stranger. Refused, never restored."""
+        if column.kind != PHONE or isinstance(raw, bool) or not isinstance(
+                raw, (int, float)):
+            return False
+        if not re.search(r"E[+-]", self.ws.cell(r, col).number_format or "",
+                         re.IGNORECASE):
+            return False
+        self.issue("error", r, col, f"the phone number {raw!r} is shown in "
+                   "scientific notation, so Excel may have rounded its last "
+                   "digits", "format the column as Text and type the whole "
+                   "number again")
+        return True
 
     def _parse(self, r: int, col: int, column: Column, raw: object) -> object:
         notes: list[str] = []

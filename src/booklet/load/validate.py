@@ -143,10 +143,19 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
     for source in loaded.invalid_sources:
         _check_raw_codes(source, provinces, categories, criteria, problems)
     if glyphs is not None:
-        for key, model in (("document", content.document),
-                           ("guidance", content.guidance)):
+        # Every file whose words print: category and criterion names reach
+        # the legend and every entry, region names the headings.
+        for key, path, model in (
+                ("document", (), content.document),
+                ("guidance", (), content.guidance),
+                ("categories", ("categories",), content.categories),
+                ("criteria", ("criteria",), content.criteria),
+                ("provinces", ("provinces",), content.provinces),
+                ("regions", ("regions",), content.regions),
+                ("regions", ("areas",), content.areas)):
             source = loaded.sources[key]
-            _check_all_glyphs(list(strings(model)), glyphs,
+            texts = [(path + p, value) for p, value in strings(model)]
+            _check_all_glyphs(texts, glyphs,
                               lambda p, s, m, f="", src=source: problems.append(
                                   _at(src, p, s, m, f)))
     return problems

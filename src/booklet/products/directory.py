@@ -34,6 +34,9 @@ def plan(project, request: dict) -> list[Job]:
     # overwrites the full one in output/.
     suffix = _scope_suffix(request) + ("" if audience == "public"
                                        else f"-{audience}")
+    if request.get("show_confidential"):
+        # Never under the name of the edition without confidential addresses.
+        suffix += "-confidential"
     jobs = []
     for lang in langs:
         for layout in layouts:

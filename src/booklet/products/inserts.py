@@ -43,6 +43,9 @@ def plan(project, request: dict) -> list[Job]:
     else:
         scopes = [(r.code, tuple(r.provinces)) for r in content.regions]
     suffix = "".join(f"-{c}" for c in categories or ())
+    if request.get("show_confidential"):
+        # Never under the name of the insert without confidential addresses.
+        suffix += "-confidential"
     jobs = []
     for slug, codes in scopes:
         editions = {lang: edition_from(request, "caseworker", "print",

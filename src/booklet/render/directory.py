@@ -92,7 +92,9 @@ class DirectoryDoc(BaseDocTemplate):
                  if print_ else {})
         family = book.layout["family"]
         super().__init__(
-            out, pagesize=geometry.media, title=book.title, subject=book.subject,
+            out, pagesize=geometry.media,
+            title=" – ".join(filter(None, (book.title, book.marking))),
+            subject=book.subject,
             author=book.publisher,
             creator="booklet", lang=book.lang, displayDocTitle=1,
             **boxes, **canvas_options(family))
@@ -188,6 +190,15 @@ class DirectoryDoc(BaseDocTemplate):
                 canv.drawRightString(x + w, base, str(self.page))
             else:
                 canv.drawString(x, base, str(self.page))
+            canv.restoreState()
+        if self.book.marking:
+            # Every page, covers included, says who the edition is for: a
+            # page taken out of a caseworker copy must not pass as public.
+            canv.saveState()
+            canv.setFillColor(c["text"])
+            canv.setFont(face_name(self.family, "bold"), t["folio"])
+            canv.drawCentredString(g.off + g.trim_w / 2, g.off + g.folio,
+                                   self.book.marking)
             canv.restoreState()
         if self.print_:
             crop_marks(canv, g, c["rule"])

@@ -540,7 +540,7 @@ class _Marks:
         s = self.strings
         canv.setLineWidth(length(spec["rule_width"]))
         canv.line(self.left, rule, right, rule)
-        mark = s["insert_for_caseworkers"] + "  ·  "
+        mark = _audience(self.ins, s) + "  ·  "
         canv.setFont(self.bold, size)
         canv.drawString(self.left, upper, mark)
         area = self.ins.area
@@ -578,6 +578,14 @@ class _Marks:
         canv.drawCentredString(middle, top - box / 2 - size * 0.35, text)
 
 
+def _audience(ins: Insert, strings: dict) -> str:
+    """The audience marking of every page, and of the metadata."""
+    mark = strings["insert_for_caseworkers"]
+    if ins.confidential:
+        mark += "  ·  " + strings["edition_confidential"]
+    return mark
+
+
 def render(ins: Insert, layouts: Layouts, strings: dict,
            templates: str = "insert") -> tuple[bytes, int]:
     """The insert as PDF bytes, and its number of pages."""
@@ -593,10 +601,12 @@ def render(ins: Insert, layouts: Layouts, strings: dict,
     story = _story(ins, layouts, strings, setter, templates)
     out = io.BytesIO()
     title = f"{strings['insert_pathway']}: {ins.area}"
+    if ins.confidential:
+        title += " – " + strings["edition_confidential"]
     doc = BaseDocTemplate(
         out, pagesize=(width, height), leftMargin=left, rightMargin=right,
         topMargin=top, bottomMargin=bottom, title=title,
-        subject=strings["insert_for_caseworkers"], author="", creator="booklet",
+        subject=_audience(ins, strings), author="", creator="booklet",
         lang=ins.lang, **fonts.canvas_options(family))
     doc.addPageTemplates([PageTemplate("page", [Frame(
         left, bottom, frame_width, height - top - bottom, id="text",
