@@ -695,3 +695,28 @@ def test_phone_cell_in_scientific_format_is_refused(template, tmp_path):
         "error: the phone number 2433850000 is shown in scientific notation, so "
         "Excel may have rounded its last digits. Fix: format the column as Text "
         "and type the whole number again")
+
+
+def test_a_character_the_fonts_lack_refuses_its_row(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider("tick", name_vi="Trung tâm ✓ Hỗ trợ"),
+                          provider("plain")],
+               services=[service("tick"), service("plain")])
+    outcome, loaded = run(tmp_path, wb)
+    assert set(loaded) == {"plain"}
+    name = col(PROVIDERS, "name_vi")
+    assert messages(outcome, "error") == [
+        f"Nhà cung cấp (Providers), row 2, column {name} (Full name "
+        "(Vietnamese)): error: character '✓' (U+2713 CHECK MARK) is not in the "
+        "fonts that print this text and would show as a blank box. Fix: replace "
+        "it with a character the fonts have, or remove it"]
+
+
+def test_a_western_name_is_kept_with_a_warning(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider("dk", name_en="Søren Nielsen Foundation")],
+               services=[service("dk")])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded["dk"].name.en == "Søren Nielsen Foundation"
+    assert any("'Søren Nielsen Foundation' was kept as written" in m
+               for m in messages(outcome, "warning"))

@@ -82,10 +82,25 @@ def test_unicode_and_symbols_are_left_alone(text):
 
 def test_text_that_converts_in_neither_encoding_is_refused():
     with pytest.raises(LegacyTextError) as info:
-        convert("Señora")
+        convert("Nhµ ñø")
     assert str(info.value) == (
-        "'Señora' has characters of the legacy Vietnamese fonts (TCVN3 or VNI) "
+        "'Nhµ ñø' has characters of the legacy Vietnamese fonts (TCVN3 or VNI) "
         "but does not convert into Vietnamese words in either")
+
+
+@pytest.mark.parametrize("name", ["Señora", "Søren Nielsen", "Zoë", "Björk"])
+def test_western_names_that_read_as_vietnamese_in_neither_are_kept(name):
+    assert convert(name) == (name, None)
+    assert legacy.legacy_letters(name)
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("C«ng an x· Qu¶ng B×nh", "Công an xã Quảng Bình"),
+    ("Trung t©m", "Trung tâm"),
+    ("TRUNG T¢M", "TRUNG TÂM"),
+])
+def test_tcvn3_letters_that_double_as_symbols_are_converted(typed, meant):
+    assert convert(typed) == (meant, "TCVN3")
 
 
 def test_text_that_reads_as_vietnamese_in_both_is_refused():

@@ -57,6 +57,13 @@ def words(text: str, notes: list[str], convert_legacy: bool = True) -> str:
         if encoding:
             notes.append(f"text typed in the legacy {encoding} encoding was "
                          f"converted to Unicode: '{text}'")
+        elif legacy.legacy_letters(text):
+            notes.append(
+                f"'{text}' was kept as written, as a name in a Western language: "
+                f"its letters {legacy.legacy_letters(text)} are also those of "
+                "the legacy Vietnamese fonts, but it reads as Vietnamese in "
+                "neither TCVN3 nor VNI; if it was typed in one of those fonts, "
+                "retype it with a Unicode keyboard")
     return unicodedata.normalize("NFC", text)
 
 

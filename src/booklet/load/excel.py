@@ -30,11 +30,12 @@ from pydantic import ValidationError
 
 from booklet.errors import ImportProblem
 from booklet.finish.output import write_atomic
+from booklet.fonts import coverage
 from booklet.load import cells
 from booklet.load.content import load_content
 from booklet.load.dump import dump_bytes
 from booklet.load.geography import Geography, GeographyError, fold
-from booklet.load.validate import phone_problem
+from booklet.load.validate import GLYPH_FIX, missing_glyphs, phone_problem
 from booklet.load.workbook import (
     BOOL,
     CHOICE,
@@ -152,8 +153,10 @@ class Outcome:
 class Lists:
     """The drop-down lists: name -> [(code, label)], from the content codes."""
 
-    def __init__(self, content: Content):
+    def __init__(self, content: Content, glyphs: set[int] | None = None):
         self.geography = Geography(content.provinces)
+        # The characters the fonts print; None skips the check (template).
+        self.glyphs = glyphs
         self.items: dict[str, list[tuple[str, str]]] = {
             name: [(str(code), choice_label(str(code), vi, en))
                    for code, (vi, en) in labels.items()]
@@ -660,6 +663,13 @@ class _SheetReader:
     def _parse(self, r: int, col: int, column: Column, raw: object) -> object:
         notes: list[str] = []
         value = self._convert(column, raw, notes)
+        glyphs = self.lists.glyphs
+        if isinstance(value, str) and glyphs is not None:
+            # Refused here, with its cell, rather than written into a file
+            # that would then stop every build.
+            missing = missing_glyphs(value, glyphs)
+            if missing:
+                raise cells.CellError("; ".join(missing), GLYPH_FIX)
         for note in notes:
             self.issue("warning", r, col, note)
         return value
@@ -1047,7 +1057,7 @@ def import_workbook(project, path: Path, dry_run: bool = False,
             f"{len(loaded.errors)} error(s) in {project.content_dir}; providers "
             "whose files have errors are treated as new",
             "run 'booklet check'"))
-    lists = Lists(content)
+    lists = Lists(content, coverage(project.layouts.font_files()))
     old = {p.id: p for p in content.providers}
     drafts, orphans = _read(Path(path), lists, outcome, old)
     for row in orphans:

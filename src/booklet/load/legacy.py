@@ -193,9 +193,25 @@ def _mixed_case(word: str) -> bool:
     return any(a.islower() and b.isupper() for a, b in itertools.pairwise(word))
 
 
+# Of the triggers, the letters of Western European names (Søren, Peña, Zoë):
+# a text whose only triggers these are, and that converts into Vietnamese in
+# neither encoding, is such a name and is kept as written.
+_WESTERN = set("ñøöëäåæçßîïûüÑØÖËÄÅÆÇÎÏÛÜ") & _TRIGGERS
+
+
+def legacy_letters(text: str) -> str:
+    """The letters of `text` that the legacy fonts also use, in order."""
+    return "".join(dict.fromkeys(ch for ch in text if ch in _TRIGGERS))
+
+
 def looks_legacy(text: str) -> bool:
-    """Whether `text` has characters that only the legacy fonts produce."""
-    return any(ch in _TRIGGERS for ch in text) and not _UNICODE_ONLY.search(text)
+    """Whether `text` has characters that only the legacy fonts produce: a
+    legacy-only letter, or a symbol right after a letter (TCVN3 writes "Công"
+    as "C«ng" and "xã" as "x·"; «quotes» and 3×4 put no letter before one)."""
+    if _UNICODE_ONLY.search(text):
+        return False
+    return any(ch in _TRIGGERS or (ch in _SYMBOLS and i and text[i - 1].isalpha())
+               for i, ch in enumerate(text))
 
 
 def convert(text: str) -> tuple[str, str | None]:
@@ -216,6 +232,8 @@ def convert(text: str) -> tuple[str, str | None]:
             f"'{text}' looks typed in a legacy Vietnamese font but reads as "
             f"Vietnamese both as TCVN3 ('{candidates['TCVN3']}') and as VNI "
             f"('{candidates['VNI']}')")
+    if all(ch in _WESTERN for ch in text if ch in _TRIGGERS):
+        return text, None
     raise LegacyTextError(
         f"'{text}' has characters of the legacy Vietnamese fonts (TCVN3 or VNI) "
         "but does not convert into Vietnamese words in either")

@@ -263,15 +263,22 @@ def _check_raw_codes(source, provinces, categories, criteria, problems) -> None:
                     "use one of: " + ", ".join(sorted(criteria)))
 
 
-def _check_glyphs(value: str, glyphs: set[int], path: tuple, add) -> None:
+def missing_glyphs(value: str, glyphs: set[int]) -> list[str]:
+    """What to say of each character of `value` that the fonts lack."""
     missing = sorted({ch for ch in value
                       if ord(ch) not in glyphs and ch not in _IGNORED})
-    for ch in missing:
-        name = unicodedata.name(ch, "unnamed character")
-        add(path, "error",
-            f"character '{ch}' (U+{ord(ch):04X} {name}) is not in the fonts "
-            "that print this text and would show as a blank box",
-            "replace it with a character the fonts have, or remove it")
+    return [f"character '{ch}' (U+{ord(ch):04X} "
+            f"{unicodedata.name(ch, 'unnamed character')}) is not in the fonts "
+            "that print this text and would show as a blank box"
+            for ch in missing]
+
+
+GLYPH_FIX = "replace it with a character the fonts have, or remove it"
+
+
+def _check_glyphs(value: str, glyphs: set[int], path: tuple, add) -> None:
+    for message in missing_glyphs(value, glyphs):
+        add(path, "error", message, GLYPH_FIX)
 
 
 def _at(source, path: tuple, severity: str, message: str, fix: str = "") -> Problem:
