@@ -81,6 +81,41 @@ def test_one_provider_change_rebuilds_only_its_products(fake):
     assert result.written == ["fake/fake-42.txt"]
 
 
+def test_a_final_edition_whose_rebuild_fails_is_withdrawn(fake):
+    final = {"final": True, "today": dt.date(2026, 12, 1)}
+    assert build_module.build(fake, ["fake"], final).ok
+    out = fake.output_dir
+    assert (out / "fake/fake-42.txt").exists()
+    fake.fail_on = "42"
+    result = build_module.build(fake, ["fake"], final, force=True)
+    assert [(f.key, f.message) for f in result.failures] == [
+        ("fake-42", "province 42: panel 2 overflows by 3 mm; the previous final "
+         "edition (fake/fake-42.txt) was removed, as it no longer matches the "
+         "content")]
+    assert not (out / "fake/fake-42.txt").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert "fake/fake-42.txt" not in manifest["files"]
+    assert "fake-42" not in manifest["products"]
+    assert (out / "fake/fake-40.txt").exists()
+
+
+def test_a_draft_whose_rebuild_fails_stays(fake):
+    assert run(fake).ok
+    fake.fail_on = "42"
+    result = run(fake, force=True)
+    assert [f.message for f in result.failures] == [
+        "province 42: panel 2 overflows by 3 mm"]
+    assert (fake.output_dir / "fake/fake-42.txt").exists()
+
+
+def test_temporary_files_of_a_killed_build_are_cleared(fake):
+    leftover = fake.output_dir / "fake" / ".fake-40.txt.abc123.tmp"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"half a file")
+    assert run(fake).ok
+    assert not leftover.exists()
+
+
 def test_failed_job_is_named_and_others_build(fake):
     fake.fail_on = "40"
     result = run(fake)

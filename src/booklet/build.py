@@ -149,18 +149,25 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
         code_digest() + _files_digest(project.layouts.files())).encode()
     ).hexdigest()
     manifest = read_manifest(out)
+    _remove_leftovers(out)
     result = BuildResult()
+
+    def fail(job: Job, message: str) -> None:
+        result.failures.append(Failure(job.key, message + _withdraw(
+            out, manifest, job)))
+        write_manifest(out, manifest)
+
     pending: list[tuple[Job, Selection, ProductReport]] = []
     for job in jobs:
         try:
             selection = select(content, job.edition)
         except BookletError as exc:
-            result.failures.append(Failure(job.key, str(exc)))
+            fail(job, str(exc))
             continue
         if not selection.entries and selection.decisions:
             # Everything in scope was left out: publishing an empty edition
             # would look complete to its readers.
-            result.failures.append(Failure(job.key, _nothing_left(selection)))
+            fail(job, _nothing_left(selection))
             continue
         report = _report(job, selection)
         report.fingerprint = fingerprint(selection, job, shared)
@@ -191,8 +198,12 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
                 "pages": artifact.pages, "kind": artifact.kind,
                 "product": job.key}
         manifest["products"][job.key] = {
-            "fingerprint": report.fingerprint, "files": report.files}
+            "fingerprint": report.fingerprint, "files": report.files,
+            "final": job.edition.final}
         result.reports.append(report)
+        # After each product, so that an interrupted build leaves a manifest
+        # that describes the files on disk.
+        write_manifest(out, manifest)
 
     if workers > 1 and len(pending) > 1:
         for job, report, made in _run_parallel(project, pending, workers):
@@ -200,7 +211,7 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
             try:
                 finish(job, report, made())
             except Exception as exc:  # one product never stops the others
-                result.failures.append(_failure(job, exc))
+                fail(job, _failure(job, exc).message)
             if progress:
                 progress(done, total, job.key)
     else:
@@ -210,7 +221,7 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
                 finish(job, report, product(job.product).make(project, job,
                                                              selection))
             except Exception as exc:  # one product never stops the others
-                result.failures.append(_failure(job, exc))
+                fail(job, _failure(job, exc).message)
             if progress:
                 progress(done, total, job.key)
 
@@ -286,6 +297,36 @@ def _unwrap(status: str, value):
     if status == "error":
         raise value
     return value
+
+
+def _withdraw(out: Path, manifest: dict, job: Job) -> str:
+    """Remove the files of a final edition whose rebuild failed.
+
+    A final edition is the one people distribute; once the content has
+    changed (a provider withdrew consent, a verification lapsed) the old one
+    may show what must no longer be shown. A draft is stamped as such and
+    stays. Returns what to add to the failure's message."""
+    previous = manifest["products"].get(job.key)
+    if not previous or not previous.get("final"):
+        return ""
+    del manifest["products"][job.key]
+    gone = []
+    for name in previous.get("files", []):
+        manifest["files"].pop(name, None)
+        path = out / name
+        if path.exists():
+            path.unlink()
+            gone.append(name)
+    if not gone:
+        return ""
+    return (f"; the previous final edition ({', '.join(gone)}) was removed, as "
+            "it no longer matches the content")
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Temporary files of a build that was killed while writing."""
+    for path in out.rglob(".*.tmp"):
+        path.unlink(missing_ok=True)
 
 
 def _nothing_left(selection: Selection) -> str:
