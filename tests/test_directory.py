@@ -333,3 +333,13 @@ def test_inside_cover_gives_the_latest_verification_date(bundled_built,
 def test_screen_links_e_mail_addresses(bundled_built):
     targets = pdfcheck.links(main_pdf(bundled_built, "directory-vi-screen"))
     assert "mailto:k.tambenh@nch.org.vn" in targets
+
+
+def test_a_hotline_labelled_hotline_says_so_once(bundled_built):
+    # Ánh Dương House: 18001744, hotline: true, label "Hotline".
+    for key, word in (("directory-vi-print", "Đường dây nóng"),
+                      ("directory-en-print", "Hotline")):
+        text = pdfcheck.text(main_pdf(bundled_built, key))
+        assert "18001744" in text
+        assert f"{word} · {word}" not in text
+        assert f"· {word}" in text

@@ -110,9 +110,17 @@ def view(entry: Entry, content: Content, strings: dict, lang: str) -> EntryView:
     name = line(p.name, "name")
     other, _ = pick(p.name, OTHER[lang])
     province = content.province(p.province) if p.province else None
+    def phone_label(ph, i: int) -> Line:
+        label = line(ph.label, f"phones[{i}].label")
+        # A hotline is already said to be one: "Hotline · Hotline" says
+        # nothing more.
+        if ph.hotline and label.text.casefold() == strings["hotline"].casefold():
+            return Line("", False)
+        return label
+
     phones = [PhoneView(
         number=ph.number, tel=tel_uri(ph.number),
-        label=line(ph.label, f"phones[{i}].label"),
+        label=phone_label(ph, i),
         cost=strings["cost"][ph.cost.value], cost_code=ph.cost.value,
         hours=format_hours(ph.hours, strings, lang), hotline=ph.hotline,
         visibility=ph.visibility.value)
