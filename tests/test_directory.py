@@ -343,3 +343,19 @@ def test_a_hotline_labelled_hotline_says_so_once(bundled_built):
         assert "18001744" in text
         assert f"{word} · {word}" not in text
         assert f"· {word}" in text
+
+
+def test_national_numbers_are_tapped_on_screen(bundled, bundled_built):
+    wanted = {"tel:" + h.number.replace(".", "").replace(" ", "")
+              for h in bundled.content.document.hotlines}
+    assert "tel:111" in wanted and len(wanted) >= 5
+    pages = PdfReader(pdfcheck._source(
+        main_pdf(bundled_built, "directory-vi-screen"))).pages
+
+    def targets(page) -> set[str]:
+        return {str(a.get_object()["/A"].get("/URI")) for a in
+                page.get("/Annots") or [] if "/A" in a.get_object()}
+
+    # Part 1's list of national numbers, and the back cover.
+    assert any(wanted <= targets(page) for page in pages[:8])
+    assert wanted <= targets(pages[-1])

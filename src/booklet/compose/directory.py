@@ -189,7 +189,8 @@ def _hotlines(selection: Selection, strings: dict, lang: str) -> list[dict]:
     for h in selection.content.document.hotlines:
         name, fell = pick(h.name, lang)
         note, note_fell = pick(h.note, lang)
-        out.append({"number": h.number, "name": Line(name, fell),
+        out.append({"number": h.number, "tel": tel_uri(h.number),
+                    "name": Line(name, fell),
                     "cost": strings["cost"][h.cost.value],
                     "hours": format_hours(h.hours, strings, lang),
                     "note": Line(note, note_fell)})

@@ -489,7 +489,11 @@ class Typesetter:
                             provider=provider),
                     Spacer(1, self.row_gap * gap)]
         if k in ("hotline", "back_hotline"):
-            number = self.para(esc(nobr(a["number"])), "back_number")
+            number = esc(nobr(a["number"]))
+            if self.links and a.get("tel"):
+                # On screen the national numbers are tapped, like an entry's.
+                number = f'<a href="{esc(a["tel"])}">{number}</a>'
+            number = self.para(number, "back_number")
             body = self.para(b.markup, "body")
             shift = (self.s["back_number"].fontSize - body.style.fontSize) * 0.9
             return [Hanging(body, self.number_width, label=number, shift=shift),
