@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pikepdf
@@ -359,3 +360,35 @@ def test_national_numbers_are_tapped_on_screen(bundled, bundled_built):
     # Part 1's list of national numbers, and the back cover.
     assert any(wanted <= targets(page) for page in pages[:8])
     assert wanted <= targets(pages[-1])
+
+
+def test_index_points_to_the_entry_under_the_providers_own_province(
+        bundled, bundled_built):
+    pdf = main_pdf(bundled_built, "directory-vi-print")
+    reader = PdfReader(pdfcheck._source(pdf))
+    # Bookmarks: province > provider; where each provider is under each one.
+    under: dict[tuple[str, str], int] = {}
+
+    def walk(items, province=""):
+        last = province
+        for item in items:
+            if isinstance(item, list):
+                walk(item, last)
+                continue
+            under.setdefault((province, item.title),
+                             reader.get_destination_page_number(item) + 1)
+            last = item.title
+
+    walk(reader.outline)
+    # Index lines wrap: compare with runs of white space made one space.
+    index = " ".join(" ".join(pdfcheck.text_pages(pdf)[-6:]).split())
+    content = bundled.content
+    spread = [p for p in content.providers
+              if isinstance(p.coverage, list) and p.coverage]
+    assert spread
+    for provider in spread:
+        home = content.province(provider.province).short_name.vi
+        line = " ".join(f"{provider.name.vi} · {home}".split())
+        found = re.search(re.escape(line) + r" (\d+)", index)
+        assert found, f"{provider.id} is not indexed under {home}"
+        assert int(found[1]) == under[(home, provider.name.vi)], provider.id

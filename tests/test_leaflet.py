@@ -338,3 +338,16 @@ def test_a6_booklet_folds_and_codes(bundled, expected):
         assert image[:, :band].min() > 250 and image[:, -band:].min() > 250
         found += [r.bytes for r in codes_on(image)]
     assert sorted(found) == expected["leaflet-01-ha-noi-vi+en.pdf"]
+
+
+def test_each_code_says_what_it_does(built, bundled):
+    # A code with numbers saves them; one with only a website opens it.
+    text = pdfcheck.text(built["leaflet-01-ha-noi-vi+en.pdf"])
+    content = bundled.content
+    in_scope = [p for p in content.providers if p.is_national or p.covers("01")]
+    web_only = [p for p in in_scope if p.website and not any(
+        dial_string(ph.number) for ph in p.phones
+        if ph.visibility is Visibility.public)]
+    assert web_only
+    assert text.count("Scan to open the website") == len(web_only)
+    assert text.count("Quét mã để mở trang web") == len(web_only)

@@ -319,3 +319,17 @@ def test_file_in_another_province_folder_is_a_warning(tmp_path):
         "providers/ha-tinh/ but the provider's province puts it in "
         "providers/nghe-an/. Fix: move the file to providers/nghe-an/, or "
         "correct 'province'")
+
+
+@pytest.mark.parametrize("number, ok", [
+    ("(024) 3385 3227", True), ("(84-024) 6273 8965", True),
+    ("+84 (24) 6273 8965", True), ("024 3385 3227 (ext)", False),
+    ("call 111", False)])
+def test_phone_numbers_may_open_with_a_bracket(tmp_path, number, ok):
+    text = MINIMAL.replace('services:', f'phones:\n  - number: "{number}"\n'
+                           '    cost: standard\nservices:')
+    loaded = load_content(provider_tree(tmp_path, org=text))
+    errors = [p for p in loaded.problems if p.is_error]
+    assert (errors == []) == ok, errors
+    if ok:
+        assert loaded.content.providers[0].phones[0].number == number

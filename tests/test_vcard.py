@@ -68,6 +68,13 @@ def test_no_phone_and_no_website_gives_no_payload():
     assert payload("vcard", Contact(id="n", name="N")) is None
 
 
+def test_discreet_card_with_a_website_only_gives_no_payload():
+    web_only = Contact(id="w", name="W", discreet_name="Hỗ trợ 1",
+                       website="www.x.org")
+    assert payload("vcard", web_only, discreet=True) is None
+    assert b"URL:https://www.x.org" in payload("vcard", web_only)
+
+
 def test_url_payload_without_base_says_what_to_add():
     with pytest.raises(LayoutError) as info:
         payload("url", CONTACT, base_url=None)

@@ -232,7 +232,10 @@ def _part2(book: Book, selection: Selection, templates: _Templates, base: dict,
     words, strings = book.words, book.strings
     plan = outline(selection, lang)
     by_category: dict[str, list[IndexLine]] = {}
-    first_dest: dict[str, str] = {}
+    # Provider id -> its own province (None: national), and where it is
+    # printed: (entry, heading title, province of the heading).
+    home: dict[str, str | None] = {}
+    printed: dict[str, list[tuple[EntryBlocks, str, str | None]]] = {}
     book.part2.append(Heading("part", words["part2_title"], "part2", 0,
                               words["part2_title"], kicker=words["part2"]))
     groups: list[tuple[Heading | None, Heading, list[Entry], str | None]] = []
@@ -262,16 +265,21 @@ def _part2(book: Book, selection: Selection, templates: _Templates, base: dict,
             item.blocks[0].attrs.update(level=str(level),
                                         outline=item.view.name.text)
             book.part2.append(item)
-            if entry.provider.id in first_dest:
-                continue
-            first_dest[entry.provider.id] = item.dest
-            where = item.view.province or strings["national"]
-            if item.view.fallbacks:
+            if entry.provider.id not in printed and item.view.fallbacks:
                 book.warnings.append(
                     f"{entry.provider.id}: no {lang} text for "
                     + ", ".join(item.view.fallbacks)
                     + "; printed in the other language and marked")
-            _index(book, item, where, by_category, lang)
+            home[entry.provider.id] = (None if entry.provider.is_national
+                                       else entry.provider.province)
+            printed.setdefault(entry.provider.id, []).append(
+                (item, heading.title, code))
+    for pid, places in printed.items():
+        # The index points to the entry under the provider's own province
+        # (or the national section), and names the section it points to.
+        item, title, _ = next(
+            (p for p in places if p[2] == home[pid]), places[0])
+        _index(book, item, title, by_category, lang)
     for category in content.categories:
         lines = by_category.get(category.code)
         if lines:

@@ -95,6 +95,10 @@ def payload(kind: str, contact: Contact, discreet: bool = False,
     if not dialled(contact) and not contact.website:
         return None
     if kind == "vcard":
+        # A discreet card keeps no website: with no number either, it would
+        # save a bare name under a caption that promises a number.
+        if discreet and not dialled(contact):
+            return None
         return vcard(contact, discreet)
     if kind == "tel":
         if dialled(contact):

@@ -25,7 +25,7 @@ from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from booklet.compose.leaflet import HotlineItem, Leaflet, ProviderItem, Words
-from booklet.compose.vcard import web_address
+from booklet.compose.vcard import dialled, web_address
 from booklet.errors import FitError, LayoutError, QRError
 from booklet.layouts import length
 from booklet.render import qr
@@ -586,7 +586,11 @@ class Pieces:
             return stack([name, spacer(top_gap - small_gap), text], small_gap)
         # Vietnamese, with the English beneath it smaller (type.min_size
         # keeps it readable).
-        caption = self.words(self.leaflet.words["scan"], "small", fitted.span,
+        # A code with no number in it opens the website: say that instead.
+        saves_number = item.contact is None or bool(dialled(item.contact))
+        caption = self.words(self.leaflet.words["scan" if saves_number
+                                                else "scan_web"], "small",
+                             fitted.span,
                              "muted", align=1)
         # The caption goes below the whole quiet zone (ISO 18004 wants four
         # blank modules on every side).
