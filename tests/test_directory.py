@@ -392,3 +392,28 @@ def test_index_points_to_the_entry_under_the_providers_own_province(
         found = re.search(re.escape(line) + r" (\d+)", index)
         assert found, f"{provider.id} is not indexed under {home}"
         assert int(found[1]) == under[(home, provider.name.vi)], provider.id
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_no_entry_name_ends_a_page_without_its_first_row(bundled_built, key):
+    # An orphaned head leaves only its name, other name and kind, then the
+    # running head and folio, after the name on that page: four lines.
+    reader = PdfReader(pdfcheck._source(main_pdf(bundled_built, key)))
+    orphans = []
+
+    def walk(items, depth=0):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+                continue
+            if depth < 2:
+                continue
+            number = reader.get_destination_page_number(item)
+            lines = [line for line in reader.pages[number].extract_text()
+                     .splitlines() if line.strip()]
+            at = [i for i, line in enumerate(lines) if line == item.title]
+            if at and len(lines) - at[-1] - 1 <= 4:
+                orphans.append((number + 1, item.title))
+
+    walk(reader.outline)
+    assert orphans == []

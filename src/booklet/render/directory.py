@@ -12,6 +12,7 @@ from reportlab.platypus import (
     ActionFlowable,
     BaseDocTemplate,
     Frame,
+    KeepTogether,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -73,6 +74,18 @@ class Pad(ActionFlowable):
         doc.pending[0:0] = extra
 
 
+class _KeepTogether(KeepTogether):
+    """ReportLab's measure of a keep-with-next group leaves out the space
+    before its flowables, which the frame then adds: a heading and an entry's
+    name could end a page by that much, their first line on the next. Counted
+    here, the whole group moves on instead."""
+
+    def wrap(self, aW, aH):
+        size = super().wrap(aW, aH)
+        self._H += sum(f.getSpaceBefore() for f in self._content)
+        return size
+
+
 class DirectoryDoc(BaseDocTemplate):
     """Page templates by kind and side; records pages, bookmarks and running
     heads as anchors are drawn."""
@@ -97,6 +110,7 @@ class DirectoryDoc(BaseDocTemplate):
             subject=book.subject,
             author=book.publisher,
             creator="booklet", lang=book.lang, displayDocTitle=1,
+            keepTogetherClass=_KeepTogether,
             **boxes, **canvas_options(family))
         self.family = family
         templates = []
