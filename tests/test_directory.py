@@ -417,3 +417,32 @@ def test_no_entry_name_ends_a_page_without_its_first_row(bundled_built, key):
 
     walk(reader.outline)
     assert orphans == []
+
+
+def test_a_right_page_is_headed_by_the_last_province_on_it(bundled_built):
+    reader = PdfReader(pdfcheck._source(main_pdf(bundled_built,
+                                                 "directory-vi-print")))
+    starts: dict[int, list[str]] = {}
+
+    def walk(items, depth=0):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            elif depth == 1:
+                number = reader.get_destination_page_number(item) + 1
+                starts.setdefault(number, []).append(item.title)
+
+    walk(reader.outline)
+    part2 = next(reader.get_destination_page_number(item) + 1
+                 for item in reader.outline if not isinstance(item, list)
+                 and item.title.startswith("Phần 2"))
+    checked = 0
+    for number, titles in starts.items():
+        if number % 2 == 0 or number < part2 or len(titles) < 2:
+            continue
+        lines = [line for line in reader.pages[number - 1].extract_text()
+                 .splitlines() if line.strip()]
+        assert lines[-1] == str(number)
+        assert lines[-2] == titles[-1], (number, titles)
+        checked += 1
+    assert checked

@@ -189,7 +189,10 @@ class DirectoryDoc(BaseDocTemplate):
             canv.saveState()
             canv.setFillColor(c["muted"])
             canv.setFont(face_name(self.family, "bold"), t["head"])
-            head = self.page_head or self.book.title
+            # As in a dictionary: a left page is headed by the province it
+            # opens with, a right page by the one it ends with, so that the
+            # open spread shows the range it covers.
+            head = (self.running if recto else self.page_head) or self.book.title
             if recto:
                 canv.drawRightString(x + w, top, head)
             else:
