@@ -256,7 +256,11 @@ class Writer:
 
     def link(self, paragraph, text: str, url: str, style: str = "Hyperlink"):
         """A real w:hyperlink with an external relationship (ECMA-376
-        17.16.22), so Word, LibreOffice and screen readers follow it."""
+        17.16.22), so Word, LibreOffice and screen readers follow it. With
+        no target (a number that could ring a stranger) it is plain text:
+        an empty link looks tappable and goes nowhere."""
+        if not url:
+            return self.run(paragraph, text)
         link = SubElement(paragraph, _HYPERLINK, {_RID: self._link_rid(uri(url))})
         run = SubElement(link, _R)
         SubElement(SubElement(run, _RPR), _RSTYLE, {_VAL: self.style_id(style)})
