@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -446,3 +447,21 @@ def test_a_right_page_is_headed_by_the_last_province_on_it(bundled_built):
         assert lines[-2] == titles[-1], (number, titles)
         checked += 1
     assert checked
+
+
+def test_index_keeps_province_names_on_one_line(bundled, bundled_built):
+    # "Name · Hà Nội 12": the section an index line points to never breaks.
+    pdf = main_pdf(bundled_built, "directory-vi-print")
+    reader = PdfReader(pdfcheck._source(pdf))
+    start = next(reader.get_destination_page_number(item)
+                 for item in reader.outline if not isinstance(item, list)
+                 and item.title.startswith("Tra cứu"))
+    pages = pdfcheck.text_pages(pdf)[start:]
+    lines = [line.strip() for page in pages for line in page.splitlines()]
+    names = [p.short_name.vi.split() for p in bundled.content.provinces]
+    for first, second in itertools.pairwise(lines):
+        for words in names:
+            for cut in range(1, len(words)):
+                assert not (first.endswith("· " + " ".join(words[:cut]))
+                            and second.startswith(" ".join(words[cut:]) + " ")), (
+                    first, second)

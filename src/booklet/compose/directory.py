@@ -296,7 +296,7 @@ def _index(book: Book, item: EntryBlocks, where: str,
     name = item.view.name.text
     muted = book.colours["muted"]
     shown = f"<i>{esc(name)}</i>" if item.view.name.fallback else esc(name)
-    markup = f'{shown} <font color="{muted}">· {esc(where)}</font>'
+    markup = f'{shown} <font color="{muted}">· {esc(nobr(where))}</font>'
     key = sort_key(name, lang)
     book.index_alpha.append(IndexLine(markup, item.dest, key))
     other = item.view.other_name
