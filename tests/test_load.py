@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import unicodedata
 from pathlib import Path
@@ -333,3 +334,22 @@ def test_phone_numbers_may_open_with_a_bracket(tmp_path, number, ok):
     assert (errors == []) == ok, errors
     if ok:
         assert loaded.content.providers[0].phones[0].number == number
+
+
+@pytest.mark.parametrize("verified, today, stale", [
+    ("2025-12-04", "2026-12-04", False), ("2025-12-04", "2026-12-05", True),
+    ("2024-02-29", "2025-02-28", False), ("2024-02-29", "2025-03-01", True),
+    ("2025-08-31", "2026-08-31", False)])
+def test_a_verification_is_stale_only_past_its_age(verified, today, stale):
+    from booklet.load.validate import is_stale
+    assert is_stale(dt.date.fromisoformat(verified), 12,
+                    dt.date.fromisoformat(today)) == stale
+
+
+@pytest.mark.parametrize("time, ok", [("24:00", True), ("23:59", True),
+                                      ("24:30", False), ("24:59", False)])
+def test_times_stop_at_midnight(tmp_path, time, ok):
+    text = MINIMAL.replace('services:', 'hours:\n  spans:\n    - {days: [mon], '
+                           f'opens: "08:00", closes: "{time}"}}\nservices:')
+    loaded = load_content(provider_tree(tmp_path, org=text))
+    assert ([p for p in loaded.problems if p.is_error] == []) == ok

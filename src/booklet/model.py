@@ -105,7 +105,8 @@ class Day(StrEnum):
 
 DAYS = tuple(Day)
 
-_TIME = re.compile(r"^([01]?\d|2[0-4]):[0-5]\d$")
+# 24:00 closes a day that runs to midnight; no later time exists.
+_TIME = re.compile(r"^(([01]?\d|2[0-3]):[0-5]\d|24:00)$")
 # A bracket may open the number: "(024) 3385 3227", "(84-024) 6273 8965".
 _PHONE_CHARS = re.compile(r"^\+?\(?[0-9][0-9 .()\-]*[0-9]$|^[0-9]{3}$")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from booklet.compose.outline import sort_entries
 from booklet.compose.text import pick
-from booklet.load.validate import months_between
+from booklet.load.validate import is_stale
 from booklet.model import ProviderKind
 from booklet.select import Entry, Selection
 
@@ -119,7 +119,7 @@ def _limits(selection: Selection, lang: str, restricts: str) -> list[Limit]:
 def _progress(selection: Selection, today: dt.date, max_age: int) -> Progress:
     dates = [e.verified_on for e in selection.entries
              if e.verified and e.verified_on]
-    stale = sum(1 for d in dates if months_between(d, today) >= max_age)
+    stale = sum(1 for d in dates if is_stale(d, max_age, today))
     verified = sum(1 for e in selection.entries if e.verified)
     pending = sum(1 for e in selection.entries if e.consent_pending)
     refused = sum(1 for e in selection.entries if e.consent_refused)

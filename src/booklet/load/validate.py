@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import unicodedata
@@ -38,9 +39,13 @@ def strings(obj: object) -> Iterator[tuple[tuple, str]]:
             yield path, value
 
 
-def months_between(earlier: dt.date, later: dt.date) -> int:
-    months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    return months - (1 if later.day < earlier.day else 0)
+def is_stale(verified: dt.date, max_age: int, today: dt.date) -> bool:
+    """Whether a verification of `verified` is more than `max_age` months
+    old on `today`: a year to the day is still within twelve months."""
+    year, month = divmod(verified.month - 1 + max_age, 12)
+    year += verified.year
+    last = calendar.monthrange(year, month + 1)[1]
+    return today > dt.date(year, month + 1, min(verified.day, last))
 
 
 # Before 2017 Hà Nội landlines were written 04 and Hồ Chí Minh City ones 08,
@@ -124,7 +129,7 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
             add(("verification", "status"), "warning",
                 "not verified yet (desk research only)",
                 "call the provider and record status: verified with the date")
-        elif v.date and months_between(v.date, today) >= max_age:
+        elif v.date and is_stale(v.date, max_age, today):
             add(("verification", "date"), "warning",
                 f"verified on {v.date.isoformat()}, more than {max_age} months ago",
                 "verify the entry again")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from booklet.errors import EditionError
-from booklet.load.validate import months_between, phone_problem
+from booklet.load.validate import is_stale, phone_problem
 from booklet.model import (
     CASEWORKER,
     INTERNAL,
@@ -123,7 +123,7 @@ def _verification(provider: Provider, max_age: int, today: dt.date) -> str | Non
     v = provider.verification
     if v.status is not VerificationStatus.verified:
         return "not verified (desk research only)"
-    if v.date and months_between(v.date, today) >= max_age:
+    if v.date and is_stale(v.date, max_age, today):
         return f"verified on {v.date.isoformat()}, more than {max_age} months ago"
     return None
 
