@@ -351,3 +351,20 @@ def test_each_code_says_what_it_does(built, bundled):
     assert web_only
     assert text.count("Scan to open the website") == len(web_only)
     assert text.count("Quét mã để mở trang web") == len(web_only)
+
+
+def test_an_old_style_number_is_printed_small_with_a_caution(built, bundled):
+    content = bundled.content
+    for code, slug in (("79", "ho-chi-minh-city"), ("01", "ha-noi")):
+        in_scope = [p for p in content.providers
+                    if p.is_national or p.covers(code)]
+        old = [ph.number for p in in_scope for ph in p.phones
+               if ph.visibility is Visibility.public and not dial_string(ph.number)]
+        assert old, code
+        for suffix in ("", "-phone"):
+            pdf = built[f"leaflet-{code}-{slug}-vi+en{suffix}.pdf"]
+            text = " ".join(pdfcheck.text(pdf).split())
+            assert text.count("Old number; it may ring someone else. Call 111.") \
+                == len(old)
+            assert text.count("Số cũ, có thể gọi nhầm người khác. Hãy gọi 111.") \
+                == len(old)

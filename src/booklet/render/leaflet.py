@@ -564,7 +564,15 @@ class Pieces:
             lines = [spacer(0.6 * MM)]
             if ph.label:
                 lines.append(self.words(ph.label, "small", text_width, "muted"))
-            lines.append(self.phone(ph.number, ph.tel, "phone", text_width))
+            if ph.tel:
+                lines.append(self.phone(ph.number, ph.tel, "phone", text_width))
+            else:
+                # A number in a pre-2017 or invalid form now rings someone
+                # else: it is not set large as one to call, and says so.
+                lines.append(self.phone(ph.number, ph.tel, "body", text_width,
+                                        "muted"))
+                lines.append(self.words(self.leaflet.words["old_number"],
+                                        "small", text_width, "draft"))
             lines.append(self.text("cost", (ph.cost.main, ph.cost.second),
                                    self.s.style("small", "muted"), text_width))
             parts.append(stack(lines))
