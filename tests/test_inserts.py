@@ -215,6 +215,13 @@ def shown(project) -> bytes:
 
 # Scope: which providers an insert holds.
 
+def test_filtered_insert_lists_only_the_services_asked_for(filtered):
+    # Mirage Clinic offers counselling (asked for) and check-ups (not).
+    text = pdfcheck.text(filtered)
+    assert "Mirage Clinic" in text and "Counselling" in text
+    assert "Health check-ups" not in text
+
+
 def test_filtered_insert_holds_exactly_the_matching_providers(filtered):
     text = pdfcheck.text(filtered)
     wanted = {"fict-noconsent", "fict-full", "fict-clinic", "fict-mind",

@@ -252,8 +252,14 @@ def _entry(provider: Provider, edition: Edition, allowed: set[str],
     decisions.append(Decision(
         provider.id, "redacted" if r.what else "included",
         ", ".join(r.what) if r.what else "all fields allowed"))
+    shown = r.shown
+    if edition.categories is not None:
+        # An edition for some needs lists only the services that meet them;
+        # the shared redacted copy is left whole for other editions.
+        shown = shown.model_copy(update={"services": [
+            s for s in shown.services if s.category in edition.categories]})
     return Entry(
-        provider=r.shown, consent_pending=consent is not Answer.yes,
+        provider=shown, consent_pending=consent is not Answer.yes,
         consent_refused=consent is Answer.no,
         verified=provider.verification.status is VerificationStatus.verified,
         verified_on=provider.verification.date,
