@@ -59,7 +59,12 @@ def fictional_project(tmp_path_factory):
 
 
 def text_of(layout_key: str, lang: str) -> str:
-    return Layouts(LAYOUTS).get("docx")["text"][lang][layout_key]
+    """A heading as the printed directory words it (its contents and
+    bookmarks say "Part 1. How to use this directory")."""
+    words = Layouts(LAYOUTS).get("directory")["words"][lang]
+    if layout_key in ("part1", "part2"):
+        return f"{words[layout_key]}. {words[layout_key + '_title']}"
+    return words[layout_key]
 
 
 def headings(document) -> list[tuple[int, str]]:

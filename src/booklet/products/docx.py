@@ -36,8 +36,15 @@ def make(project, job: Job, selection: Selection) -> Made:
     lang = job.param("lang")
     layouts = project.layouts
     layout = layouts.get("docx")
+    # The headings are the printed directory's own, so that reviewers
+    # comment on what will be printed.
+    words = layouts.get("directory")["words"][lang]
+    text = {**layout["text"][lang],
+            "part1": f"{words['part1']}. {words['part1_title']}",
+            "part2": f"{words['part2']}. {words['part2_title']}",
+            "hotlines": words["hotlines"], "legend": words["legend"]}
     book = ReviewCopy(Writer(layout, lang), selection, layouts.strings(lang),
-                      layout["text"][lang], layout["tables"], lang)
+                      text, layout["tables"], lang)
     data = book.write()
     return Made([Artifact(job.outputs[0], data, None, "docx")], book.warnings)
 
