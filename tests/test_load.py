@@ -353,3 +353,27 @@ def test_times_stop_at_midnight(tmp_path, time, ok):
                            f'opens: "08:00", closes: "{time}"}}\nservices:')
     loaded = load_content(provider_tree(tmp_path, org=text))
     assert ([p for p in loaded.problems if p.is_error] == []) == ok
+
+
+def test_a_bad_document_file_hides_no_provider_problem(tmp_path):
+    root = provider_tree(tmp_path, org=MINIMAL.replace('"Advice"', '"Advice ☎"'))
+    document = root / "document.yaml"
+    document.write_text(document.read_text().replace(
+        'verification_max_age_months: "12"', 'verification_max_age_months: "twelve"'))
+    assert 'verification_max_age_months: "twelve"' in document.read_text()
+    loaded = load_content(root)
+    assert loaded.content is None
+    errors = [p for p in loaded.problems + check_loaded(loaded, FONTS, TODAY)
+              if p.is_error]
+    assert [(p.file.rsplit("/", 1)[-1], p.field) for p in errors] == [
+        ("document.yaml", "settings.verification_max_age_months"),
+        ("org.yaml", "services[0].description.en")]
+
+
+def test_a_provider_file_that_does_not_validate_still_gets_its_glyph_check(
+        tmp_path):
+    text = MINIMAL.replace("kind: ngo", "kind: charity").replace(
+        '"Advice"', '"Advice ☎"')
+    errors = [p for p in problems_of(provider_tree(tmp_path, org=text))
+              if p.is_error]
+    assert [p.field for p in errors] == ["kind", "services[0].description.en"]

@@ -137,7 +137,8 @@ def cmd_check(args) -> int:
     _print_problems(problems, args.quiet)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
-    providers = len(project.loaded.content.providers) if project.loaded.content else 0
+    checked = project.loaded.content or project.loaded.partial
+    providers = len(checked.providers) if checked else 0
     print(f"{providers} providers checked: {errors} error(s), {warnings} warning(s)",
           file=sys.stderr)
     if errors or (args.strict and warnings):

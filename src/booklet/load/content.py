@@ -50,6 +50,10 @@ class Loaded:
         # Provider files that did not validate: checked for codes anyway, so
         # that every problem of a file is reported in one round.
         self.invalid_sources: list[Source] = []
+        # When document.yaml or guidance.yaml does not validate: the rest of
+        # the tree, for the checks only (never built from), so that one bad
+        # shared file does not hide the problems of every provider.
+        self.partial: Content | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -269,11 +273,13 @@ def load_content(root: Path | str) -> Loaded:
         files[provider.id] = source.file
         loaded.provider_sources[provider.id] = source
 
+    parts = dict(document=document, guidance=guidance, categories=categories,
+                 criteria=criteria, provinces=provinces, regions=regions,
+                 areas=areas, providers=providers, provider_files=files)
     if document and guidance:
-        loaded.content = Content(
-            document=document, guidance=guidance, categories=categories,
-            criteria=criteria, provinces=provinces, regions=regions, areas=areas,
-            providers=providers, provider_files=files)
+        loaded.content = Content(**parts)
+    else:
+        loaded.partial = Content.model_construct(**parts)
     return loaded
 
 

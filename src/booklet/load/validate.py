@@ -39,6 +39,11 @@ def strings(obj: object) -> Iterator[tuple[tuple, str]]:
             yield path, value
 
 
+# The model's default for settings.verification_max_age_months, used when
+# document.yaml itself does not validate.
+DEFAULT_MAX_AGE = 12
+
+
 def is_stale(verified: dt.date, max_age: int, today: dt.date) -> bool:
     """Whether a verification of `verified` is more than `max_age` months
     old on `today`: a year to the day is still within twelve months."""
@@ -94,7 +99,7 @@ def phone_problem(number: str) -> str | None:
 def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
                  ) -> list[Problem]:
     """Return the problems that loading alone cannot see."""
-    content = loaded.content
+    content = loaded.content or loaded.partial
     if content is None:
         return []
     today = today or dt.date.today()
@@ -102,7 +107,8 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
     provinces = {p.code for p in content.provinces}
     categories = {c.code for c in content.categories}
     criteria = {c.code for c in content.criteria}
-    max_age = content.document.settings.verification_max_age_months
+    max_age = (content.document.settings.verification_max_age_months
+               if content.document else DEFAULT_MAX_AGE)
     glyphs = coverage(fonts) if fonts else None
     slugs = {p.code: p.slug for p in content.provinces}
 
@@ -147,6 +153,10 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
             _check_all_glyphs(texts, glyphs, add)
     for source in loaded.invalid_sources:
         _check_raw_codes(source, provinces, categories, criteria, problems)
+        if glyphs is not None:
+            _check_all_glyphs(list(_raw_strings(source.data)), glyphs,
+                              lambda p, s, m, f="", src=source: problems.append(
+                                  _at(src, p, s, m, f)))
     if glyphs is not None:
         # Every file whose words print: category and criterion names reach
         # the legend and every entry, region names the headings.
@@ -158,7 +168,9 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
                 ("provinces", ("provinces",), content.provinces),
                 ("regions", ("regions",), content.regions),
                 ("regions", ("areas",), content.areas)):
-            source = loaded.sources[key]
+            source = loaded.sources.get(key)
+            if model is None or source is None:
+                continue  # its own errors are reported already
             texts = [(path + p, value) for p, value in strings(model)]
             _check_all_glyphs(texts, glyphs,
                               lambda p, s, m, f="", src=source: problems.append(
@@ -219,6 +231,18 @@ def _check_all_glyphs(texts: list[tuple[tuple, str]], glyphs: set[int],
         return
     for path, value in texts:
         _check_glyphs(value, glyphs, path, add)
+
+
+def _raw_strings(data: object, path: tuple = ()):
+    """Every text in the YAML of a file that did not validate, with its path."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _raw_strings(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _raw_strings(value, (*path, i))
 
 
 def _check_phone(number: str, path: tuple, add) -> None:
