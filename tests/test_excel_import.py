@@ -720,3 +720,15 @@ def test_a_western_name_is_kept_with_a_warning(template, tmp_path):
     assert loaded["dk"].name.en == "Søren Nielsen Foundation"
     assert any("'Søren Nielsen Foundation' was kept as written" in m
                for m in messages(outcome, "warning"))
+
+
+@pytest.mark.parametrize("typed, spans", [
+    ("T2-T7 7h-11h30, 13h30-17h",
+     [("mon-sat", "07:00", "11:30"), ("mon-sat", "13:30", "17:00")]),
+    ("Sáng T2-T6 7h30-11h30", [("mon-fri", "07:30", "11:30")]),
+    ("T2, T4 8h-11h, 14h-16h30",
+     [("mon,wed", "08:00", "11:00"), ("mon,wed", "14:00", "16:30")])])
+def test_split_days_and_part_of_day_words_in_hours(typed, spans):
+    read = cells.hours(typed)
+    assert [(cells.hours_text({"spans": [s]}).split()[0], s["opens"], s["closes"])
+            for s in read["spans"]] == spans

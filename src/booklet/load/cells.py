@@ -249,6 +249,12 @@ _ALWAYS = {"24 7", "24 24", "always", "ca ngay"}
 _TIME = r"\d{1,2}(?:[:h.]\d{2}|h)?"
 _SPAN = re.compile(rf"^(?P<days>.*?)[\s:]*(?P<opens>{_TIME})\s*(?:[-–—]|đến|to)"
                    rf"\s*(?P<closes>{_TIME})$", re.IGNORECASE)
+# A split day, as offices open it: "T2-T7 7h-11h30, 13h30-17h".
+_RANGE = rf"{_TIME}\s*(?:[-–—]|đến|to)\s*{_TIME}"
+_SPLIT = re.compile(rf"^(?P<days>.*?)[\s:]*(?P<ranges>{_RANGE}(?:\s*,\s*{_RANGE})+)$",
+                    re.IGNORECASE)
+# Words for the part of the day, which the times already say.
+_DAY_PARTS = {"sang", "chieu", "toi", "morning", "afternoon", "evening"}
 HOURS_EXAMPLE = "mon-fri 07:30-17:00; sat 07:30-11:30 (or 24/7)"
 
 
@@ -259,6 +265,9 @@ def _time(text: str) -> str:
 
 def _days(text: str) -> list[str]:
     days: list[str] = []
+    words = text.split()
+    if words and fold(words[0]) in _DAY_PARTS:
+        text = " ".join(words[1:])
     for item in re.split(r"\s*,\s*", text.strip()):
         ends = [fold(end) for end in re.split(r"\s*[-–—]\s*|\s+(?:đến|to)\s+", item)]
         if not all(end in _DAY_WORDS for end in ends) or len(ends) > 2:
@@ -281,6 +290,15 @@ def hours(value: object) -> dict:
             continue
         if fold(part) in _ALWAYS:
             result["always"] = True
+            continue
+        split = _SPLIT.match(part)
+        if split and split["days"].strip():
+            days = _days(split["days"])
+            for span in re.split(r"\s*,\s*", split["ranges"]):
+                opens, closes = re.split(r"\s*(?:[-–—]|đến|to)\s*", span,
+                                         flags=re.IGNORECASE)
+                result.setdefault("spans", []).append({
+                    "days": days, "opens": _time(opens), "closes": _time(closes)})
             continue
         match = _SPAN.match(part)
         if not match or not match["days"].strip():
