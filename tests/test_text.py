@@ -22,6 +22,12 @@ def test_vietnamese_alphabet_order():
                        "Uy", "Ưu"]
 
 
+def test_vietnamese_order_goes_syllable_by_syllable():
+    names = ["Hagar", "Hà Tĩnh", "Anh", "An toàn", "Hải Phòng"]
+    assert sorted(names, key=lambda n: sort_key(n, "vi")) == [
+        "An toàn", "Anh", "Hà Tĩnh", "Hagar", "Hải Phòng"]
+
+
 def test_vietnamese_tone_is_a_secondary_key():
     # ngang, huyền, hỏi, ngã, sắc, nặng; and tone never outranks a letter.
     names = ["mạ", "má", "mã", "mả", "mà", "ma", "mai"]

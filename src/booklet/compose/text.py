@@ -47,11 +47,18 @@ def _letters(text: str) -> tuple[list[tuple[int, str]], list[int]]:
 def sort_key(text: str, lang: str) -> tuple:
     """Key that orders names as a reader of `lang` expects.
 
-    Vietnamese: by letters of the Vietnamese alphabet, tone as a secondary key.
-    English: by letters with diacritics removed, then by the original.
+    Vietnamese: syllable by syllable, as dictionaries do ("An toàn" before
+    "Anh", "Hà Tĩnh" before "Hagar"), by the letters of the Vietnamese
+    alphabet, tone as a secondary key. English: by letters with diacritics
+    removed, then by the original.
     """
     if lang == "vi":
-        primary, tones = _letters(text)
+        primary, tones = [], []
+        for word in text.split():
+            letters, marks = _letters(word)
+            if letters:
+                primary.append(letters)
+                tones += marks
         return (primary, tones, text)
     plain = "".join(ch for ch in unicodedata.normalize("NFD", text.lower())
                     if not unicodedata.combining(ch)).replace("đ", "d")
