@@ -691,3 +691,13 @@ def test_a_large_insert_keeps_page_x_of_y_and_is_sound(bulk):
         assert text.count(f"Page {number} of {count}") == 1, number
     assert pdfcheck.structural_check(bulk) == []
     assert pdfcheck.standard14_fonts(bulk) == []
+
+
+def test_pathway_never_gives_a_number_that_could_ring_a_stranger(bundled):
+    # The HCMC Legal Aid Centre prints only pre-2017 "08" numbers.
+    (pdf,) = made(bundled, region="southeast", lang="en").values()
+    pathway = pdfcheck.text_pages(pdf)[0]
+    assert "HCMC Legal Aid Centre" in pathway
+    for number in ("08.38346080", "08.35079534", "08.36024081"):
+        assert number not in pathway
+    assert "08.35079534" in pdfcheck.text(pdf)  # its entry still prints it

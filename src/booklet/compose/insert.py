@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from booklet.compose.entry import EntryView, view
 from booklet.compose.outline import outline
-from booklet.compose.text import format_date, format_hours, pick
+from booklet.compose.text import dialable, format_date, format_hours, pick
 from booklet.select import Entry, Selection
 
 
@@ -174,8 +174,11 @@ def _needs(categories: list, sections: list[Section], strings: dict,
             if numbers == [first_number]:
                 continue
             seen.add(v.id)
-            phone = next((p.number for p in v.phones if p.hotline),
-                         numbers[0] if numbers else "")
+            # The table says whom to call: a number in a pre-2017 or invalid
+            # form (it may ring someone else) is never the one it gives.
+            safe = [p for p in v.phones if dialable(p.number)]
+            phone = next((p.number for p in safe if p.hotline),
+                         safe[0].number if safe else "")
             need.offers.append(Offer(
                 name=v.short_name.text,
                 place=strings["insert_national_mark"] if v.national else v.province,
