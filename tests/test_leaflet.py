@@ -364,7 +364,6 @@ def test_an_old_style_number_is_printed_small_with_a_caution(built, bundled):
         for suffix in ("", "-phone"):
             pdf = built[f"leaflet-{code}-{slug}-vi+en{suffix}.pdf"]
             text = " ".join(pdfcheck.text(pdf).split())
-            assert text.count("Old number; it may ring someone else. Call 111.") \
-                == len(old)
-            assert text.count("Số cũ, có thể gọi nhầm người khác. Hãy gọi 111.") \
-                == len(old)
+            for caution in ("Old number; it may ring someone else. Call 111.",
+                            "Số cũ, có thể gọi nhầm người khác. Hãy gọi 111."):
+                assert text.count(caution) == len(old), caution
