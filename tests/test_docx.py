@@ -330,3 +330,22 @@ def test_writer_tables_and_links_match_python_docx(tmp_path):
         qn("w:hyperlink"))]
     assert len(ids) == 3 and ids[0] == ids[2] != ids[1]
     assert all(document.part.rels[i].is_external for i in ids)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_entries_carry_the_short_name_and_scope_the_pdf_prints(copies, lang):
+    _artifact, selection, document = copies[lang]
+    words = Layouts(LAYOUTS).get("directory")["words"][lang]
+    body = [p.text for p in document.paragraphs]
+    content = selection.content
+    for entry in selection.entries:
+        p = entry.provider
+        short = pick(p.short_name, lang)[0] if p.short_name else ""
+        if short and short not in (pick(p.name, lang)[0],
+                                   pick(p.name, "en" if lang == "vi" else "vi")[0]):
+            assert any(line.startswith(short + " · ") for line in body), p.id
+        if isinstance(p.coverage, list) and p.coverage:
+            home = pick(content.province(p.province).short_name, lang)[0]
+            assert any(f"{words['also_listed']}: " in line and home in line
+                       for line in body), p.id
+    assert any(words["national_scope"] in line for line in body)

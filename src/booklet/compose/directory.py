@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 
 import jinja2
 
-from booklet.compose.entry import EntryView, Line, care_known, view
+from booklet.compose.entry import (
+    EntryView,
+    Line,
+    also_serves,
+    care_known,
+    short_shown,
+    view,
+)
 from booklet.compose.outline import outline
 from booklet.compose.text import (
     edition_marking,
@@ -315,14 +322,8 @@ def _entry(entry: Entry, content, templates: _Templates, base: dict,
     provider = entry.provider
     try:
         v = view(entry, content, strings, lang)
-        short = v.short_name.text if v.short_name.text not in (
-            v.name.text, v.other_name) else ""
-        also = ""
-        if isinstance(provider.coverage, list):
-            names = [pick(content.province(c).short_name, lang)[0]
-                     for c in [provider.province, *provider.coverage]
-                     if c and c != code and content.province(c)]
-            also = ", ".join(dict.fromkeys(names))
+        short = short_shown(v)
+        also = also_serves(provider, content, code, lang)
         care = ";".join(f"{c['code']}:{c['answer']}" for c in care_known(v))
         blocks = templates.blocks("entry", **base, e=v, dest=dest, short=short,
                                   also=also, care=care)

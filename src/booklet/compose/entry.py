@@ -201,3 +201,20 @@ def view(entry: Entry, content: Content, strings: dict, lang: str) -> EntryView:
 def care_known(view_: EntryView) -> list[dict]:
     """Care standards with a yes or no answer (unknown ones are not shown)."""
     return [c for c in view_.care if c["answer"] != Answer.unknown.value]
+
+
+def short_shown(view_: EntryView) -> str:
+    """The short name when it says something the names do not."""
+    short = view_.short_name.text
+    return short if short not in (view_.name.text, view_.other_name) else ""
+
+
+def also_serves(provider, content, here: str | None, lang: str) -> str:
+    """The other provinces a provider listed under `here` serves, by short
+    name, for a provider whose coverage is a list."""
+    if not isinstance(provider.coverage, list):
+        return ""
+    names = [pick(content.province(c).short_name, lang)[0]
+             for c in [provider.province, *provider.coverage]
+             if c and c != here and content.province(c)]
+    return ", ".join(dict.fromkeys(names))

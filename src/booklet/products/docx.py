@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from booklet.compose.entry import EntryView, care_known, view
+from booklet.compose.entry import (
+    EntryView,
+    also_serves,
+    care_known,
+    short_shown,
+    view,
+)
 from booklet.compose.outline import outline
 from booklet.compose.text import format_date, format_hours, pick, tel_uri
 from booklet.finish.output import Artifact
@@ -42,7 +48,9 @@ def make(project, job: Job, selection: Selection) -> Made:
     text = {**layout["text"][lang],
             "part1": f"{words['part1']}. {words['part1_title']}",
             "part2": f"{words['part2']}. {words['part2_title']}",
-            "hotlines": words["hotlines"], "legend": words["legend"]}
+            "hotlines": words["hotlines"], "legend": words["legend"],
+            "national_scope": words["national_scope"],
+            "also_listed": words["also_listed"]}
     book = ReviewCopy(Writer(layout, lang), selection, layouts.strings(lang),
                       text, layout["tables"], lang)
     data = book.write()
@@ -172,20 +180,26 @@ class ReviewCopy:
         if order.national:
             self.w.heading(self.strings["national"], 2)
             for entry in order.national:
-                self.entry(entry)
+                self.entry(entry, None)
         for region in order.regions:
             self.w.heading(region.name, 2)
             for province in region.provinces:
                 self.w.heading(province.name, 3)
                 for entry in province.entries:
-                    self.entry(entry)
+                    self.entry(entry, province.province.code)
 
-    def entry(self, entry) -> None:
+    def entry(self, entry, here: str | None) -> None:
+        """One provider, as the directory prints it under province `here`
+        (None: the national section)."""
         v = view(entry, self.content, self.strings, self.lang)
         s, t = self.strings, self.text
         heading = self.w.heading("", 4)
         self.fallback(heading, v.name)
-        meta = [x for x in (v.other_name, v.kind, f"{t['entry_id']}: {v.id}") if x]
+        also = also_serves(entry.provider, self.content, here, self.lang)
+        scope = t["national_scope"] if v.national else (
+            f"{t['also_listed']}: {also}" if also else "")
+        meta = [x for x in (short_shown(v), v.other_name, v.kind, scope,
+                            f"{t['entry_id']}: {v.id}") if x]
         self.w.para(" · ".join(meta), "Entry Meta")
         if self.draft and v.consent_pending:
             self.w.para(s["consent_refused"] if v.consent_refused
