@@ -348,6 +348,11 @@ def test_a_long_province_runs_over_pages(region):
     assert "Placeholder Support Point 14" in pages[holding[-1]]
 
 
+def test_draft_pathway_marks_a_provider_that_declined(filtered):
+    pathway = " ".join(pdfcheck.text_pages(filtered)[0].split())
+    assert "Declined to be listed – left out of the final edition" in pathway
+
+
 def test_footer_counts_unverified_entries(filtered):
     for text in pdfcheck.text_pages(filtered):
         assert ("Verified 20 August 2026–1 November 2026 (1 not yet verified)"

@@ -34,6 +34,7 @@ class Offer:
     place: str
     phone: str
     national: bool
+    declined: bool = False  # drafts only: the provider declined to be listed
 
 
 @dataclass
@@ -183,7 +184,7 @@ def _needs(categories: list, sections: list[Section], strings: dict,
                 name=v.short_name.text,
                 place=strings["insert_national_mark"] if v.national else v.province,
                 phone=phone or strings["insert_via"].format(number=first_number),
-                national=v.national))
+                national=v.national, declined=v.consent_refused))
         if need.offers:
             needs.append(need)
     return needs
