@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from booklet.errors import ImportProblem
 from booklet.load import excel, load_content
@@ -119,10 +120,11 @@ def test_template_has_bilingual_headers_dropdowns_and_text_formats(tmp_path):
     ws = wb[PROVIDERS.title]
     assert ws["A1"].value == "Mã nhà cung cấp\nProvider id"
     assert ws.cell(1, 2).value == "Tên đầy đủ (tiếng Việt)\nFull name (Vietnamese)"
-    validated = {}
+    validated, reach = {}, {}
     for dv in ws.data_validations.dataValidation:
         for cell_range in dv.sqref.ranges:
             validated[cell_range.min_col] = dv.formula1
+            reach[cell_range.min_col] = cell_range.max_row
     keys = [c.key for c in PROVIDERS.columns]
 
     def col(key):
@@ -144,6 +146,10 @@ def test_template_has_bilingual_headers_dropdowns_and_text_formats(tmp_path):
                 "verification_date", "hours"):
         assert ws.cell(2, col(key)).number_format == "@", key
         assert ws.cell(150, col(key)).number_format == "@", key
+        # Rows typed below the prepared ones take the column's format.
+        letter = get_column_letter(col(key))
+        assert ws.column_dimensions[letter].number_format == "@", key
+    assert reach[col("province")] >= 5000
     phones = wb[PHONES.title]
     assert phones.cell(2, 2).number_format == "@"
     phone_dv = {r.min_col for dv in phones.data_validations.dataValidation

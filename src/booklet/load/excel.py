@@ -68,9 +68,11 @@ from booklet.model import Content, Provider
 
 log = logging.getLogger(__name__)
 
-# Rows of an empty template (and beyond the data of an export) that carry the
-# text format and the drop-downs.
+# Rows of an empty template (and beyond the data of an export) whose cells
+# carry the text format; the columns carry it too, for rows typed further down.
 BLANK_ROWS = 200
+# Rows the drop-downs and input hints reach (a range costs nothing per row).
+VALIDATED_ROWS = 5000
 
 
 # ---------------------------------------------------------------- outcome
@@ -262,11 +264,14 @@ def _write_lists(ws, lists: Lists) -> dict[str, str]:
 
 def _write_sheet(ws, sheet: Sheet, rows: list[dict], ranges: dict[str, str]) -> None:
     last = len(rows) + 1 + BLANK_ROWS
+    validated = max(last, VALIDATED_ROWS)
     for i, column in enumerate(sheet.columns, start=1):
         letter = get_column_letter(i)
         head = ws.cell(1, i, column.header)
         head.font, head.fill, head.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
         ws.column_dimensions[letter].width = column.width
+        if column.kind != NUMBER:
+            ws.column_dimensions[letter].number_format = "@"
         # Text format ("@") on every data cell, so that Excel keeps the
         # leading zeros of phones, codes and ids and does not turn dates and
         # times into numbers.
@@ -281,7 +286,7 @@ def _write_sheet(ws, sheet: Sheet, rows: list[dict], ranges: dict[str, str]) -> 
         if hint and not column.choices:
             dv = DataValidation(allow_blank=True, showInputMessage=True,
                                 promptTitle=hint[0], prompt=hint[1])
-            dv.add(f"{letter}2:{letter}{last}")
+            dv.add(f"{letter}2:{letter}{validated}")
             ws.add_data_validation(dv)
         if column.choices:
             dv = DataValidation(type="list", formula1=ranges[column.choices],
@@ -294,7 +299,7 @@ def _write_sheet(ws, sheet: Sheet, rows: list[dict], ranges: dict[str, str]) -> 
             dv.errorTitle = "Giá trị không có trong danh sách / Not in the list"
             dv.error = ("Chọn một giá trị trong danh sách. / "
                         "Choose a value from the list.")
-            dv.add(f"{letter}2:{letter}{last}")
+            dv.add(f"{letter}2:{letter}{validated}")
             ws.add_data_validation(dv)
     for r, row in enumerate(rows, start=2):
         for i, column in enumerate(sheet.columns, start=1):
