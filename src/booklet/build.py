@@ -211,7 +211,7 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
             try:
                 finish(job, report, made())
             except Exception as exc:  # one product never stops the others
-                fail(job, _failure(job, exc).message)
+                fail(job, _failure(job, exc))
             if progress:
                 progress(done, total, job.key)
     else:
@@ -221,7 +221,7 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
                 finish(job, report, product(job.product).make(project, job,
                                                              selection))
             except Exception as exc:  # one product never stops the others
-                fail(job, _failure(job, exc).message)
+                fail(job, _failure(job, exc))
             if progress:
                 progress(done, total, job.key)
 
@@ -337,15 +337,15 @@ def _nothing_left(selection: Selection) -> str:
             f"in scope were left out ({listed}); nothing was written")
 
 
-def _failure(job: Job, exc: Exception) -> Failure:
-    """A failed job, said plainly: our own errors carry their message; anything
+def _failure(job: Job, exc: Exception) -> str:
+    """What a failed job says, plainly: our own errors carry their message; anything
     else is a defect, logged with its traceback and named as such."""
     if isinstance(exc, BookletError):
-        return Failure(job.key, str(exc))
+        return str(exc)
     log.error("%s failed", job.key, exc_info=exc)
-    return Failure(job.key, f"internal error ({type(exc).__name__}: "
-                            f"{str(exc).splitlines()[0] if str(exc) else ''}); "
-                            "please report it with the content that caused it")
+    return (f"internal error ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''}); "
+            "please report it with the content that caused it")
 
 
 def _report(job: Job, selection: Selection) -> ProductReport:
