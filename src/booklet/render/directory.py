@@ -33,6 +33,7 @@ from booklet.render.flowables import (
     styles,
 )
 from booklet.render.fonts import canvas_options, face_name
+from booklet.render.lines import Lines
 from booklet.render.page import (
     Geometry,
     colour,
@@ -248,7 +249,7 @@ class DirectoryDoc(BaseDocTemplate):
                 self.running = flowable.running
                 if self.page_fresh:
                     self.page_head = flowable.running
-        elif isinstance(flowable, (Paragraph, Hanging, Leader)):
+        elif isinstance(flowable, (Paragraph, Lines, Hanging, Leader)):
             # The running head names what the page opens with: the last
             # heading anchor before the first printed line of the page.
             self.page_fresh = False

@@ -17,6 +17,7 @@ from booklet.compose.directory import Block, Book, EntryBlocks, Heading, nobr
 from booklet.errors import FitError, LayoutError
 from booklet.layouts import length
 from booklet.render.fonts import face_name
+from booklet.render.lines import Lines, can_set
 from booklet.render.page import colour, draw_icon
 
 # The markup our templates write: a few tags with double-quoted attributes,
@@ -274,7 +275,7 @@ class Leader(Flowable):
         self.text.drawOn(canv, 0, 0)
         # The number sits on the baseline of the text's last line.
         style = self.text.style
-        lines = len(getattr(getattr(self.text, "blPara", None), "lines", [1]))
+        lines = text_lines(self.text)
         base = self.height - style.fontSize - (lines - 1) * style.leading
         if self.form:
             canv.saveState()
@@ -417,8 +418,7 @@ class Typesetter:
             # Plain text needs no markup parser: its one fragment is the
             # style's own fragment holding the text.
             text = cleanBlockQuotedText(markup)
-            return Para(text, self.s[style],
-                        frags=[self._plain(style).clone(text=text)])
+            return self._set(text, style, [self._plain(style).clone(text=text)])
         tree = tuple_tree(cleanBlockQuotedText(markup))
         if tree is not None:
             # ReportLab's own handlers build the fragments from the tree;
@@ -429,12 +429,19 @@ class Typesetter:
                 frags = None
             if frags is not None:
                 textTransformFrags(frags, self.s[style])
-                return Para(markup, self.s[style], frags=frags)
+                return self._set(markup, style, frags)
         try:
             return Para(markup, self.s[style])
         except ValueError as exc:
             who = f"provider {provider}" if provider else "the directory text"
             raise FitError(f"{who}: cannot typeset {markup[:80]!r}: {exc}") from exc
+
+    def _set(self, markup: str, style: str, frags: list):
+        """Our own line breaking where it sets the text as ReportLab would,
+        at a fraction of the time; ReportLab's Paragraph elsewhere."""
+        if can_set(self.s[style], frags):
+            return Lines(self.s[style], frags)
+        return Para(markup, self.s[style], frags=frags)
 
     def _plain(self, style: str):
         """The fragment ReportLab's parser makes for plain text in `style`."""
@@ -577,6 +584,13 @@ class Typesetter:
         return Leader(self.para(line.markup, "index"), line.dest, self.family,
                       t["index"], self.c["text"], page=str(pages.get(line.dest, "")),
                       link=self.links, number_width=t["index"] * 2.4)
+
+
+def text_lines(para) -> int:
+    """How many lines a wrapped paragraph (ours or ReportLab's) holds."""
+    if isinstance(para, Lines):
+        return para.line_count or 1
+    return len(getattr(getattr(para, "blPara", None), "lines", [1]))
 
 
 def esc(text: str) -> str:

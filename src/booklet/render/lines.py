@@ -1,0 +1,248 @@
+"""Left-aligned paragraphs broken into lines by our own code: the directory's
+thousands of entry rows, where ReportLab's general line breaker was the
+dearest step of a build."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from itertools import accumulate, chain
+
+from reportlab.lib.enums import TA_LEFT
+from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.platypus import Flowable
+
+# Breaks fall at ordinary spaces only: a no-break space (U+00A0) holds a phone
+# number or a name together, as in ReportLab's own paragraphs.
+_SPACES = re.compile(r"[ \t\r\n]+")
+
+
+class _Widths(dict):
+    """Advance widths of one font at one size, by character, measured on
+    first use from the font's own metrics."""
+
+    def __init__(self, font_name: str, size: float):
+        super().__init__()
+        face = getFont(font_name).face
+        self.table, self.default = face.charWidths, face.defaultWidth
+        self.scale = size / 1000
+
+    def __missing__(self, char: str) -> float:
+        # A newline stands for a line break of the markup and takes no space.
+        width = 0.0 if char == "\n" else self.table.get(
+            ord(char), self.default) * self.scale
+        self[char] = width
+        return width
+
+
+_widths: dict[tuple[str, float], _Widths] = {}
+
+
+def widths(font_name: str, size: float) -> _Widths:
+    found = _widths.get((font_name, size))
+    if found is None:
+        found = _widths[font_name, size] = _Widths(font_name, size)
+    return found
+
+
+def can_set(style, frags) -> bool:
+    """Whether Lines sets this paragraph as ReportLab would: left-aligned,
+    unhyphenated text in TrueType faces, without rises or underlines."""
+    if style.alignment != TA_LEFT or getattr(style, "hyphenationLang", ""):
+        return False
+    for f in frags:
+        if (getattr(f, "rise", 0) or getattr(f, "us_lines", None)
+                or getattr(f, "cbDefn", None) is not None
+                or getattr(f, "backColor", None)
+                or not hasattr(getFont(f.fontName), "face")):
+            return False
+    return True
+
+
+class Text:
+    """A paragraph's text as one string, with the fragment (font, size,
+    colour, link) each stretch of it is set in and the running width at
+    every character. A line break of the markup is a newline."""
+
+    __slots__ = ("cum", "frags", "starts", "text")
+
+    def __init__(self, frags):
+        parts, starts, kept = [], [], []
+        last = "\n"  # the start of the text takes no space
+        for f in frags:
+            if getattr(f, "lineBreak", False):
+                text = "\n"
+            else:
+                text = _SPACES.sub(" ", f.text)
+                if last in " \n":
+                    text = text.lstrip(" ")
+            if not text:
+                continue
+            starts.append(sum(map(len, parts)))
+            parts.append(text)
+            kept.append(f)
+            last = text[-1]
+        self.text = "".join(parts)
+        self.starts, self.frags = starts, kept
+        self.cum = [0.0, *accumulate(chain.from_iterable(
+            map(widths(f.fontName, f.fontSize).__getitem__, part)
+            for f, part in zip(kept, parts, strict=True)))]
+
+    def breaks(self, start: int, end: int, first: float, rest: float
+               ) -> list[tuple[int, int]]:
+        """Greedy lines over text[start:end]: the first `first` points wide,
+        the others `rest`. A word wider than a line is split where it must."""
+        text, cum = self.text, self.cum
+        lines = []
+        a, width = start, first
+        while True:
+            while a < end and text[a] == " ":
+                a += 1
+            if a >= end:
+                break
+            fits = min(bisect_right(cum, cum[a] + width + 1e-6, a) - 1, end)
+            forced = text.find("\n", a, fits + 1 if fits < end else end)
+            if forced != -1:
+                lines.append((a, forced))
+                a, width = forced + 1, rest
+                continue
+            if fits >= end:
+                lines.append((a, end))
+                break
+            space = text.rfind(" ", a, fits + 1)
+            if space > a:
+                lines.append((a, space))
+                a = space + 1
+            else:
+                cut = max(fits, a + 1)
+                lines.append((a, cut))
+                a = cut
+            width = rest
+        return lines
+
+    def runs(self, a: int, b: int):
+        """(fragment, text) stretches of text[a:b], trailing space dropped."""
+        text, starts, frags = self.text, self.starts, self.frags
+        b = len(text[a:b].rstrip(" \n")) + a
+        i = bisect_right(starts, a) - 1
+        while a < b:
+            stop = starts[i + 1] if i + 1 < len(starts) else len(text)
+            stop = min(stop, b)
+            if stop > a:
+                yield frags[i], a, stop
+            a = stop
+            i += 1
+
+
+class Lines(Flowable):
+    """A paragraph of `frags` (as ReportLab's parser makes them) in `style`,
+    over text[start:end] of its Text, broken into lines at the width it is
+    given. Splits between lines like a Paragraph: never leaving a single
+    line at the foot of a frame."""
+
+    def __init__(self, style, frags=None, text: Text | None = None,
+                 span: tuple[int, int] | None = None, first: bool = True):
+        super().__init__()
+        self.style = style
+        self.t = text if text is not None else Text(frags)
+        self.frags = self.t.frags if frags is None else frags
+        self.span = span or (0, len(self.t.text))
+        self.first = first  # whether it holds the paragraph's first line
+        self._at: float | None = None
+        self.lines: list[tuple[int, int]] = []
+
+    @property
+    def line_count(self) -> int:
+        return len(self.lines)
+
+    def _break(self, aw: float) -> None:
+        if self._at == aw:
+            return
+        s = self.style
+        rest = aw - s.leftIndent - s.rightIndent
+        first = rest - s.firstLineIndent if self.first else rest
+        self.lines = self.t.breaks(*self.span, first, rest)
+        self._at = aw
+
+    def wrap(self, aw, ah):
+        self._break(aw)
+        self.width = aw
+        self.height = len(self.lines) * self.style.leading
+        return aw, self.height
+
+    def split(self, aw, ah):
+        self._break(aw)
+        fit = int((ah + 1e-8) / self.style.leading)
+        if fit >= len(self.lines):
+            return [self]
+        if fit <= 1:
+            # A lone first line at the foot of a frame is an orphan: the
+            # whole paragraph moves on instead.
+            return []
+        cut = self.lines[fit][0]
+        head = Lines(self.style, text=self.t, span=(self.span[0], cut),
+                     first=self.first)
+        tail = Lines(self.style, text=self.t, span=(cut, self.span[1]),
+                     first=False)
+        return [head, tail]
+
+    def getSpaceBefore(self):
+        return self.style.spaceBefore if self.first else 0
+
+    def getSpaceAfter(self):
+        return self.style.spaceAfter
+
+    def first_size(self) -> float:
+        """The largest type size on the first line, which sets where the
+        first baseline falls, as in ReportLab's paragraphs."""
+        if not self.lines:
+            return self.style.fontSize
+        return max(f.fontSize for f, _, _ in self.t.runs(*self.lines[0]))
+
+    def draw(self):
+        if not self.lines:
+            return
+        canv, s, t = self.canv, self.style, self.t
+        leading = s.leading
+        y = self.height - self.first_size()
+        tx = canv.beginText()
+        font = colour = None
+        links = []
+        for n, (a, b) in enumerate(self.lines):
+            x = s.leftIndent + (s.firstLineIndent if n == 0 and self.first else 0)
+            tx.setTextOrigin(x, y)
+            for f, i, j in t.runs(a, b):
+                if (f.fontName, f.fontSize) != font:
+                    font = (f.fontName, f.fontSize)
+                    tx.setFont(f.fontName, f.fontSize, leading)
+                if f.textColor != colour:
+                    colour = f.textColor
+                    tx.setFillColor(colour)
+                tx.textOut(t.text[i:j])
+                if f.link:
+                    left = x + t.cum[i] - t.cum[a]
+                    right = x + t.cum[j] - t.cum[a]
+                    bottom = y - f.fontSize / 8
+                    for _, href in f.link:
+                        links.append((href, (left, bottom, right, bottom + leading)))
+            y -= leading
+        canv.drawText(tx)
+        for href, rect in _merged(links):
+            if href.startswith("#"):
+                canv.linkRect("", href[1:], rect, relative=1, thickness=0)
+            else:
+                canv.linkURL(href, rect, relative=1, thickness=0)
+
+
+def _merged(links: list[tuple[str, tuple]]) -> list[tuple[str, tuple]]:
+    """One link area per link per line: a link set in two fonts (a bold
+    number in a plain run) is still one area to tap."""
+    out: list[tuple[str, tuple]] = []
+    for href, rect in links:
+        if out and out[-1][0] == href and abs(out[-1][1][1] - rect[1]) < 0.01 \
+                and abs(out[-1][1][2] - rect[0]) < 0.01:
+            prev = out[-1][1]
+            out[-1] = (href, (prev[0], prev[1], rect[2], prev[3]))
+        else:
+            out.append((href, rect))
+    return out
