@@ -45,12 +45,38 @@ def typesetter():
     return Typesetter(_Book(), {"body": style}, {}, links=True), style
 
 
+def _essentials(frags) -> list[tuple]:
+    """What a line of text needs of each fragment: its text (a line break as
+    a newline), font, size, colour and links; empty fragments set nothing."""
+    out = []
+    for f in frags:
+        text = "\n" if getattr(f, "lineBreak", False) else f.text
+        if text:
+            out.append((text, f.fontName, f.fontSize, f.textColor.rgba(),
+                        [href for _, href in f.link]))
+    return out
+
+
 @pytest.mark.parametrize("markup", MARKUP)
-def test_paragraph_fragments_equal_reportlabs_own_parse(typesetter, markup):
+def test_paragraph_runs_equal_reportlabs_own_parse(typesetter, markup):
     ts, style = typesetter
     ours = ts.para(markup, "body").frags
     theirs = Paragraph(markup, style).frags
-    assert [f.__dict__ for f in ours] == [f.__dict__ for f in theirs]
+    assert _essentials(ours) == _essentials(theirs)
+
+
+def test_lines_break_within_the_measure_and_keep_every_word(typesetter):
+    ts, _ = typesetter
+    markup = MARKUP[4] + " " + " ".join(MARKUP[:3])
+    para = ts.para(markup, "body")
+    for width in (60, 120, 200, 400):
+        para.wrap(width, 1000)
+        text = para.t.text
+        for a, b in para.lines:
+            assert para.t.cum[b] - para.t.cum[a] <= width + 1e-6 or " " not in (
+                text[a:b].strip())
+        words = " ".join(text[a:b] for a, b in para.lines).split()
+        assert words == text.split()
 
 
 @pytest.mark.parametrize("markup", [

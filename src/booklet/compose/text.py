@@ -8,7 +8,7 @@ import unicodedata
 
 import phonenumbers
 
-from booklet.load.validate import phone_problem
+from booklet.load.validate import parse_phone, phone_problem
 from booklet.model import DAYS, Hours, Text
 
 # Vietnamese alphabetical order: đ after d, ă â after a, ê after e, ô ơ after
@@ -22,25 +22,32 @@ _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 
 
+@functools.cache  # a few hundred distinct characters make every name
+def _letter(ch: str) -> tuple[tuple[int, str], int] | None:
+    """A lower-case character's place in the order and its tone, or None
+    for spaces and punctuation, which do not order names."""
+    parts = unicodedata.normalize("NFD", ch)
+    base = parts[0]
+    marks = parts[1:]
+    letter = unicodedata.normalize(
+        "NFC", base + "".join(m for m in marks if m in _LETTER_MARKS))
+    tone = next((_TONES[m] for m in marks if m in _TONES), 0)
+    if letter in _RANK:
+        return (0, chr(0x100 + _RANK[letter])), tone
+    if letter.isdigit():
+        return (-1, letter), tone
+    if letter.isalpha():
+        return (1, letter), tone
+    return None
+
+
 def _letters(text: str) -> tuple[list[tuple[int, str]], list[int]]:
     primary: list[tuple[int, str]] = []
     tones: list[int] = []
-    for ch in text.lower():
-        parts = unicodedata.normalize("NFD", ch)
-        base = parts[0]
-        marks = parts[1:]
-        letter = unicodedata.normalize(
-            "NFC", base + "".join(m for m in marks if m in _LETTER_MARKS))
-        tone = next((_TONES[m] for m in marks if m in _TONES), 0)
-        if letter in _RANK:
-            primary.append((0, chr(0x100 + _RANK[letter])))
-        elif letter.isdigit():
-            primary.append((-1, letter))
-        elif letter.isalpha():
-            primary.append((1, letter))
-        else:
-            continue  # spaces and punctuation do not order names
-        tones.append(tone)
+    for found in map(_letter, text.lower()):
+        if found is not None:
+            primary.append(found[0])
+            tones.append(found[1])
     return primary, tones
 
 
@@ -140,11 +147,8 @@ def international(number: str) -> str | None:
     digits = "".join(ch for ch in number if ch.isdigit())
     if len(digits) <= 4 or not dialable(number):
         return None
-    try:
-        parsed = phonenumbers.parse(number, "VN")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(parsed):
+    parsed = parse_phone(number)
+    if isinstance(parsed, int) or not phonenumbers.is_valid_number(parsed):
         return None
     # 1800 and 1900 service numbers only work from inside Viet Nam, dialled
     # as written; a +84 form would fail from a phone abroad anyway.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -69,6 +70,18 @@ _UNREADABLE = {
 }
 
 
+@functools.cache
+def parse_phone(number: str) -> phonenumbers.PhoneNumber | int:
+    """`number` read as dialled from Viet Nam, or the error type of why it
+    cannot be read. Check, select and compose each ask about the same
+    numbers, and reading one costs a tenth of a millisecond."""
+    try:
+        return phonenumbers.parse(number, "VN")
+    except phonenumbers.NumberParseException as exc:
+        return exc.error_type
+
+
+@functools.cache  # a pure function of the number, asked by every stage
 def phone_problem(number: str) -> str | None:
     """Why `number` is not a valid Vietnamese or international number, if so."""
     digits = "".join(ch for ch in number if ch.isdigit())
@@ -83,10 +96,9 @@ def phone_problem(number: str) -> str | None:
         # service numbers are dialled without one.
         return (f"'{number}' has a 0 before a {digits[1:5]} service number, "
                 f"which is dialled without it: write {digits[1:]}")
-    try:
-        parsed = phonenumbers.parse(number, "VN")
-    except phonenumbers.NumberParseException as exc:
-        why = _UNREADABLE.get(exc.error_type, "it does not look like one")
+    parsed = parse_phone(number)
+    if isinstance(parsed, int):
+        why = _UNREADABLE.get(parsed, "it does not look like one")
         return f"'{number}' cannot be read as a phone number: {why}"
     if phonenumbers.is_valid_number(parsed):
         return None

@@ -17,7 +17,7 @@ from booklet.compose.directory import Block, Book, EntryBlocks, Heading, nobr
 from booklet.errors import FitError, LayoutError
 from booklet.layouts import length
 from booklet.render.fonts import face_name
-from booklet.render.lines import Lines, can_set
+from booklet.render.lines import Lines, can_set, runs
 from booklet.render.page import colour, draw_icon
 
 # The markup our templates write: a few tags with double-quoted attributes,
@@ -154,8 +154,12 @@ class Hanging(Flowable):
 
     def __init__(self, body, indent: float, label: Paragraph | None = None,
                  icon: tuple | None = None, icon_size: float = 8,
-                 first_line: float = 0, provider: str = "", shift: float = 0):
+                 first_line: float = 0, provider: str = "", shift: float = 0,
+                 gap: float = 0):
         super().__init__()
+        # Space below the row, kept as space after (not a Spacer) so that a
+        # frame drops it at its foot and platypus places half the flowables.
+        self.gap = gap
         self.shift = shift  # lowers the body to share a baseline with the label
         self.body, self.indent, self.label = body, indent, label
         self.icon, self.icon_size = icon, icon_size
@@ -177,15 +181,16 @@ class Hanging(Flowable):
         if not parts:
             return []
         first = Hanging(parts[0], self.indent, self.label, self.icon,
-                        self.icon_size, self.first_line, self.provider, self.shift)
-        return [first] + [Hanging(p, self.indent, provider=self.provider)
-                          for p in parts[1:]]
+                        self.icon_size, self.first_line, self.provider, self.shift,
+                        self.gap)
+        return [first] + [Hanging(p, self.indent, provider=self.provider,
+                                  gap=self.gap) for p in parts[1:]]
 
     def getSpaceBefore(self):
         return self.body.getSpaceBefore()
 
     def getSpaceAfter(self):
-        return self.body.getSpaceAfter()
+        return self.body.getSpaceAfter() + self.gap
 
     def draw(self):
         canv = self.canv
@@ -420,6 +425,10 @@ class Typesetter:
             text = cleanBlockQuotedText(markup)
             return self._set(text, style, [self._plain(style).clone(text=text)])
         tree = tuple_tree(cleanBlockQuotedText(markup))
+        if tree is not None and can_set(self.s[style], ()):
+            found = runs(tree, self.s[style])
+            if found is not None:
+                return Lines(self.s[style], found)
         if tree is not None:
             # ReportLab's own handlers build the fragments from the tree;
             # only its (slow) HTML tokenizer is skipped.
@@ -477,8 +486,8 @@ class Typesetter:
                     self.c["text"], self.icon, self.c["warning"])
             else:
                 body = self.para(b.markup, "body", provider)
-            return [Hanging(body, self.label_width, label=label, provider=provider),
-                    Spacer(1, self.row_gap)]
+            return [Hanging(body, self.label_width, label=label, provider=provider,
+                            gap=self.row_gap)]
         if k in ("service", "state", "key"):
             gap = {"service": 3, "state": 1, "key": 2}[k]
             style = {"service": "body", "state": "state", "key": "key"}[k]
@@ -487,14 +496,13 @@ class Typesetter:
             if "abbr" in a:
                 indent = self.label_width * 0.6
                 label = self.para(f"<b>{esc(a['abbr'])}</b>", "key")
-                return [Hanging(body, indent, label=label, provider=provider),
-                        Spacer(1, self.row_gap * 2)]
+                return [Hanging(body, indent, label=label, provider=provider,
+                                gap=self.row_gap * 2)]
             return [Hanging(body, indent,
                             icon=self.icon_of(a.get("icon", "info"),
                                               bool(a.get("cross"))),
                             icon_size=self.icon, first_line=s[style].leading,
-                            provider=provider),
-                    Spacer(1, self.row_gap * gap)]
+                            provider=provider, gap=self.row_gap * gap)]
         if k in ("hotline", "back_hotline"):
             number = esc(nobr(a["number"]))
             if self.links and a.get("tel"):
@@ -503,8 +511,8 @@ class Typesetter:
             number = self.para(number, "back_number")
             body = self.para(b.markup, "body")
             shift = (self.s["back_number"].fontSize - body.style.fontSize) * 0.9
-            return [Hanging(body, self.number_width, label=number, shift=shift),
-                    Spacer(1, self.row_gap * 5)]
+            return [Hanging(body, self.number_width, label=number, shift=shift,
+                            gap=self.row_gap * 5)]
         if k == "gap":
             return [Spacer(1, s["body"].leading)]
         if k == "push":

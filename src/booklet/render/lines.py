@@ -8,7 +8,9 @@ import re
 from bisect import bisect_right
 from itertools import accumulate, chain
 
+from reportlab.lib.colors import toColor
 from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import Flowable
 
@@ -57,6 +59,80 @@ def can_set(style, frags) -> bool:
                 or not hasattr(getFont(f.fontName), "face")):
             return False
     return True
+
+
+class Run:
+    """A stretch of text in one font, size and colour, perhaps a link: what
+    Lines needs of one of ReportLab's paragraph fragments."""
+
+    __slots__ = ("fontName", "fontSize", "lineBreak", "link", "text", "textColor")
+
+    def __init__(self, text, font, size, colour, link=(), line_break=False):
+        self.text, self.fontName, self.fontSize = text, font, size
+        self.textColor, self.link, self.lineBreak = colour, link, line_break
+
+
+_colours: dict[str, object] = {}
+
+
+def runs(tree: tuple, style) -> list[Run] | None:
+    """The runs of a markup tree (flowables.tuple_tree) of <b>, <i>, <br/>,
+    <font color size> and <a href color>, set in `style`; None for any other
+    tag or attribute, which ReportLab's own parser then reads."""
+    family, bold, italic = ps2tt(style.fontName)
+    out: list[Run] = []
+
+    def walk(node, bold, italic, size, colour, link) -> bool:
+        for child in node[2]:
+            if isinstance(child, str):
+                out.append(Run(child, tt2ps(family, bold, italic), size, colour,
+                               link))
+                continue
+            tag, attrs, _ = child
+            b, i, z, c, k = bold, italic, size, colour, link
+            if tag == "br":
+                out.append(Run("", tt2ps(family, b, i), z, c, k, True))
+                continue
+            keys = set(attrs)
+            if tag == "b" and not keys:
+                b = 1
+            elif tag == "i" and not keys:
+                i = 1
+            elif tag == "font" and keys <= {"color", "size"}:
+                if "size" in attrs:
+                    try:
+                        z = float(attrs["size"])
+                    except ValueError:
+                        return False
+                if "color" in attrs:
+                    c = _colour(attrs["color"])
+                    if c is None:
+                        return False
+            elif tag == "a" and "href" in keys and keys <= {"href", "color"}:
+                k = (*link, (len(link), attrs["href"].strip()))
+                if "color" in attrs:
+                    c = _colour(attrs["color"])
+                    if c is None:
+                        return False
+            else:
+                return False
+            if not walk(child, b, i, z, c, k):
+                return False
+        return True
+
+    if not walk(tree, bold, italic, style.fontSize, style.textColor, ()):
+        return None
+    return out
+
+
+def _colour(spec: str):
+    found = _colours.get(spec)
+    if found is None:
+        try:
+            found = _colours[spec] = toColor(spec)
+        except ValueError:
+            return None
+    return found
 
 
 class Text:

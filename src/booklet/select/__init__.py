@@ -7,6 +7,7 @@ not see are removed here, so no layout or template can print them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -98,19 +99,40 @@ class Selection:
 
 
 def redact(model: BaseModel, allowed: set[str]) -> BaseModel:
-    """A copy of `model` with every field its audience may not see reset."""
+    """A copy of `model` with every field its audience may not see reset.
+    Parts with nothing to reset are shared with `model`, not copied."""
+    update = _redacted_fields(model, allowed)
+    return model.model_copy(update=update)
+
+
+def _redacted_fields(model: BaseModel, allowed: set[str]) -> dict:
     update = {}
-    for name, info in type(model).model_fields.items():
-        extra = info.json_schema_extra or {}
-        level = extra.get("visibility", PUBLIC) if isinstance(extra, dict) else PUBLIC
+    for name, level, default in _levels(type(model)):
         value = getattr(model, name)
         if level not in allowed:
-            update[name] = info.get_default(call_default_factory=True)
+            update[name] = default()
         elif isinstance(value, BaseModel):
-            update[name] = redact(value, allowed)
+            inner = _redacted_fields(value, allowed)
+            if inner:
+                update[name] = value.model_copy(update=inner)
         elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
-            update[name] = [redact(item, allowed) for item in value]
-    return model.model_copy(update=update)
+            items = [(item, _redacted_fields(item, allowed)) for item in value]
+            if any(inner for _, inner in items):
+                update[name] = [item.model_copy(update=inner) if inner else item
+                                for item, inner in items]
+    return update
+
+
+@functools.cache
+def _levels(model: type[BaseModel]) -> tuple[tuple[str, str, object], ...]:
+    """Each field of a model class: its name, visibility and default maker."""
+    out = []
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra or {}
+        level = extra.get("visibility", PUBLIC) if isinstance(extra, dict) else PUBLIC
+        out.append((name, level,
+                    functools.partial(info.get_default, call_default_factory=True)))
+    return tuple(out)
 
 
 def _consent(provider: Provider, medium: str) -> Answer:
