@@ -367,3 +367,19 @@ def test_an_old_style_number_is_printed_small_with_a_caution(built, bundled):
             for caution in ("Old number; it may ring someone else. Call 111.",
                             "Số cũ, có thể gọi nhầm người khác. Hãy gọi 111."):
                 assert text.count(caution) == len(old), caution
+
+
+def test_plain_values_are_those_reportlabs_cleaning_leaves_alone():
+    # Leaflets reuse parsed fragments for values the paragraph parser would
+    # return unchanged; the quick test must agree with ReportLab's cleaning.
+    import random
+
+    from reportlab.platypus.paragraph import cleanBlockQuotedText
+
+    from booklet.render.leaflet import _plain
+
+    rnd = random.Random(1)
+    pieces = ["a", "Ấ", " ", "  ", "\u00a0", "\n", "\t", "\u3000", "\x0b"]
+    for _ in range(20000):
+        value = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(7)))
+        assert _plain(value) == (cleanBlockQuotedText(value) == value), repr(value)

@@ -89,3 +89,43 @@ def test_unknown_payload_kind_lists_the_known_ones():
         payload("mecard", CONTACT)
     assert str(info.value) == (
         "qr.payload 'mecard' is not known; use one of: vcard, tel, url")
+
+
+def test_symbol_size_by_length_matches_the_encoded_payload():
+    # fit() chooses a level from the length alone; the symbol it then encodes
+    # must be the size it planned for, whatever the bytes are.
+    import random
+
+    from booklet.render import qr
+
+    rnd = random.Random(7)
+    for length in (*range(1, 420, 13), 1200):
+        payload = bytes(rnd.randrange(256) for _ in range(length))
+        for level in "LMQH":
+            try:
+                planned = qr.symbol_size(length, level)
+            except ValueError:
+                planned = None
+            try:
+                actual = qr.encode(payload, level).size
+            except ValueError:
+                actual = None
+            assert planned == actual, (length, level)
+
+
+def test_symbol_path_paints_exactly_the_dark_modules():
+    import numpy as np
+
+    from booklet.render import qr
+
+    code = qr.encode("BEGIN:VCARD\nFN:Quỹ Hư Cấu\nEND:VCARD".encode(), "M")
+    painted = np.zeros_like(code.modules)
+    n = code.size
+    for op in code.path.splitlines()[:-1]:
+        c, y, w, h, name = op.split()
+        assert name == "re" and h == "1"
+        row = n - 1 - int(y)
+        assert not painted[row, int(c):int(c) + int(w)].any()  # no overlaps
+        painted[row, int(c):int(c) + int(w)] = True
+    assert code.path.endswith("\nf")
+    assert (painted == code.modules).all()

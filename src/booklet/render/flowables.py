@@ -4,67 +4,19 @@ composed blocks into them."""
 
 from __future__ import annotations
 
-import re
-
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
-from reportlab.platypus.paraparser import ParaParser, known_entities
+from reportlab.platypus.paraparser import ParaParser
 
 from booklet.compose.directory import Block, Book, EntryBlocks, Heading, nobr
 from booklet.errors import FitError, LayoutError
 from booklet.layouts import length
 from booklet.render.fonts import face_name
-from booklet.render.lines import Lines, can_set, runs
+from booklet.render.lines import Lines, can_set, runs, tuple_tree
 from booklet.render.page import colour, draw_icon
-
-# The markup our templates write: a few tags with double-quoted attributes,
-# text, and character references.
-_TOKEN = re.compile(r'<(/?)([a-z]+)((?:\s+[a-z]+="[^"<>&]*")*)\s*(/?)>'
-                    r"|&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);|[^<&]+")
-_ATTR = re.compile(r'([a-z]+)="([^"]*)"')
-_TAGS = frozenset(("b", "i", "font", "br", "a"))
-
-
-def tuple_tree(markup: str) -> tuple | None:
-    """`markup` as the tuple tree ReportLab's paragraph parser also accepts
-    (ParaParser.tt_parse), or None for anything beyond our templates' markup
-    (the caller then lets ReportLab parse the text). Each text run and each
-    character reference becomes its own child, as ReportLab's HTML parser
-    delivers them, so the fragments come out the same."""
-    root: tuple = ("para", {}, [])
-    stack = [root]
-    pos = 0
-    for m in _TOKEN.finditer(markup):
-        if m.start() != pos:
-            return None
-        pos = m.end()
-        close, tag, attrs, empty, ref = m.group(1, 2, 3, 4, 5)
-        if tag:
-            if tag not in _TAGS:
-                return None
-            if close:
-                if attrs or empty or stack[-1][0] != tag or len(stack) == 1:
-                    return None
-                stack.pop()
-                continue
-            node = (tag, dict(_ATTR.findall(attrs)), [])
-            stack[-1][2].append(node)
-            if not empty:
-                stack.append(node)
-        elif ref:
-            if ref[0] == "#":
-                stack[-1][2].append(chr(int(ref[2:], 16) if ref[1] == "x"
-                                        else int(ref[1:])))
-            elif ref in known_entities:
-                stack[-1][2].append(known_entities[ref])
-            else:
-                return None
-        else:
-            stack[-1][2].append(m.group(0))
-    return root if pos == len(markup) and len(stack) == 1 else None
 
 
 class Para(Paragraph):

@@ -52,6 +52,7 @@ from booklet.compose.insert import Insert
 from booklet.errors import LayoutError
 from booklet.layouts import Layouts, length
 from booklet.render import fonts
+from booklet.render.lines import Lines, can_set
 
 log = logging.getLogger(__name__)
 
@@ -234,6 +235,8 @@ class Typesetter:
         """
         st = self.style(style)
         frags = self._fragments(markup, style) if markup else None
+        if frags and can_set(st, frags):
+            return Lines(st, frags)
         return _Paragraph(markup, st, frags=frags)
 
     def _fragments(self, markup: str, style: str) -> list | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import io
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -22,7 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import getAscent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
-from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paragraph import _wsc, cleanBlockQuotedText
 
 from booklet.compose.leaflet import HotlineItem, Leaflet, ProviderItem, Words
 from booklet.compose.vcard import dialled, web_address
@@ -30,6 +31,7 @@ from booklet.errors import FitError, LayoutError, QRError
 from booklet.layouts import length
 from booklet.render import qr
 from booklet.render.fonts import canvas_options, face_name, register
+from booklet.render.lines import Lines, can_set, runs, tuple_tree
 
 log = logging.getLogger(__name__)
 MM = 72 / 25.4
@@ -196,25 +198,38 @@ class Styles:
 
 def para(markup: str, style: ParagraphStyle, width: float,
          frags: list | None = None) -> Piece:
-    p = Paragraph(markup, style, frags=frags)
-    w, h = p.wrap(width, 1e6)
+    if frags is None:
+        tree = tuple_tree(cleanBlockQuotedText(markup))
+        frags = runs(tree, style) if tree is not None else None
+    if frags is not None and can_set(style, frags):
+        p = Lines(style, frags)
+        w, h = p.wrap(width, 1e6)
+        widths = p.line_widths()
+    else:
+        p = Paragraph(markup, style, frags=frags)
+        w, h = p.wrap(width, 1e6)
+        widths = p.getActualLineWidths0()
 
     def paint(c: Canvas, x: float, top: float) -> None:
         p.drawOn(c, x, top - h)
-    return Piece(h, paint, max(p.getActualLineWidths0() or [w]))
+    return Piece(h, paint, max(widths or [w]))
 
 
 # Placeholders for the values of a template macro: private-use characters,
 # which no content uses (_plain) and the paragraph parser passes through.
 _SLOTS = ("\ue000", "\ue001", "\ue002", "\ue003")
 _ESCAPED = frozenset("&<>\"'" + "".join(_SLOTS))
+# Text that ReportLab's whitespace cleaning (cleanBlockQuotedText) gives back
+# unchanged: words of anything but its whitespace, one space between them.
+_WS = re.escape(_wsc)
+_CLEAN = re.compile(f"(?:[^{_WS}]+ )*[^{_WS}]+\\Z")
 
 
 def _plain(value: str) -> bool:
     """Whether the parser would give `value` back as one unchanged fragment:
     ReportLab collapses and trims whitespace in paragraph text, and makes a
     fragment of each character reference (the template escapes & < > " ')."""
-    return (isinstance(value, str) and cleanBlockQuotedText(value) == value
+    return (isinstance(value, str) and (not value or _CLEAN.match(value) is not None)
             and not any(ch in value for ch in _ESCAPED))
 
 

@@ -1,6 +1,6 @@
-"""Left-aligned paragraphs broken into lines by our own code: the directory's
-thousands of entry rows, where ReportLab's general line breaker was the
-dearest step of a build."""
+"""Paragraphs read and broken into lines by our own code: the thousands of
+rows of a directory and of leaflets, where ReportLab's general parser and
+line breaker were the dearest steps of a build."""
 
 from __future__ import annotations
 
@@ -9,14 +9,61 @@ from bisect import bisect_right
 from itertools import accumulate, chain
 
 from reportlab.lib.colors import toColor
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import Flowable
+from reportlab.platypus.paraparser import known_entities
 
 # Breaks fall at ordinary spaces only: a no-break space (U+00A0) holds a phone
 # number or a name together, as in ReportLab's own paragraphs.
 _SPACES = re.compile(r"[ \t\r\n]+")
+
+# The markup our templates write: a few tags with double-quoted attributes,
+# text, and character references.
+_TOKEN = re.compile(r'<(/?)([a-z]+)((?:\s+[a-z]+="[^"<>&]*")*)\s*(/?)>'
+                    r"|&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);|[^<&]+")
+_ATTR = re.compile(r'([a-z]+)="([^"]*)"')
+_TAGS = frozenset(("b", "i", "font", "br", "a"))
+
+
+def tuple_tree(markup: str) -> tuple | None:
+    """`markup` as the tuple tree ReportLab's paragraph parser also accepts
+    (ParaParser.tt_parse), or None for anything beyond our templates' markup
+    (the caller then lets ReportLab parse the text). Each text run and each
+    character reference becomes its own child, as ReportLab's HTML parser
+    delivers them, so the fragments come out the same."""
+    root: tuple = ("para", {}, [])
+    stack = [root]
+    pos = 0
+    for m in _TOKEN.finditer(markup):
+        if m.start() != pos:
+            return None
+        pos = m.end()
+        close, tag, attrs, empty, ref = m.group(1, 2, 3, 4, 5)
+        if tag:
+            if tag not in _TAGS:
+                return None
+            if close:
+                if attrs or empty or stack[-1][0] != tag or len(stack) == 1:
+                    return None
+                stack.pop()
+                continue
+            node = (tag, dict(_ATTR.findall(attrs)), [])
+            stack[-1][2].append(node)
+            if not empty:
+                stack.append(node)
+        elif ref:
+            if ref[0] == "#":
+                stack[-1][2].append(chr(int(ref[2:], 16) if ref[1] == "x"
+                                        else int(ref[1:])))
+            elif ref in known_entities:
+                stack[-1][2].append(known_entities[ref])
+            else:
+                return None
+        else:
+            stack[-1][2].append(m.group(0))
+    return root if pos == len(markup) and len(stack) == 1 else None
 
 
 class _Widths(dict):
@@ -38,6 +85,8 @@ class _Widths(dict):
 
 
 _widths: dict[tuple[str, float], _Widths] = {}
+# How far into the spare width of a line it starts, by alignment.
+_ALIGNED = {TA_LEFT: 0.0, TA_CENTER: 0.5, TA_RIGHT: 1.0}
 
 
 def widths(font_name: str, size: float) -> _Widths:
@@ -48,9 +97,10 @@ def widths(font_name: str, size: float) -> _Widths:
 
 
 def can_set(style, frags) -> bool:
-    """Whether Lines sets this paragraph as ReportLab would: left-aligned,
+    """Whether Lines sets this paragraph as ReportLab would: unjustified,
     unhyphenated text in TrueType faces, without rises or underlines."""
-    if style.alignment != TA_LEFT or getattr(style, "hyphenationLang", ""):
+    if (style.alignment not in _ALIGNED
+            or getattr(style, "hyphenationLang", "")):
         return False
     for f in frags:
         if (getattr(f, "rise", 0) or getattr(f, "us_lines", None)
@@ -144,7 +194,7 @@ class Text:
 
     def __init__(self, frags):
         parts, starts, kept = [], [], []
-        last = "\n"  # the start of the text takes no space
+        last, at = "\n", 0  # the start of the text takes no space
         for f in frags:
             if getattr(f, "lineBreak", False):
                 text = "\n"
@@ -154,10 +204,11 @@ class Text:
                     text = text.lstrip(" ")
             if not text:
                 continue
-            starts.append(sum(map(len, parts)))
+            starts.append(at)
             parts.append(text)
             kept.append(f)
             last = text[-1]
+            at += len(text)
         self.text = "".join(parts)
         self.starts, self.frags = starts, kept
         self.cum = [0.0, *accumulate(chain.from_iterable(
@@ -190,11 +241,20 @@ class Text:
                 lines.append((a, space))
                 a = space + 1
             else:
-                cut = max(fits, a + 1)
+                # A word wider than the line (a web address): cut after its
+                # last slash or hyphen that fits, else where the line ends.
+                cut = max(text.rfind("/", a, fits), text.rfind("-", a, fits)) + 1
+                if cut <= a:
+                    cut = max(fits, a + 1)
                 lines.append((a, cut))
                 a = cut
             width = rest
         return lines
+
+    def width(self, a: int, b: int) -> float:
+        """The printed width of text[a:b], without trailing space."""
+        b = len(self.text[a:b].rstrip(" \n")) + a
+        return self.cum[b] - self.cum[a]
 
     def runs(self, a: int, b: int):
         """(fragment, text) stretches of text[a:b], trailing space dropped."""
@@ -268,6 +328,10 @@ class Lines(Flowable):
     def getSpaceAfter(self):
         return self.style.spaceAfter
 
+    def line_widths(self) -> list[float]:
+        """The printed width of each line, as wrapped."""
+        return [self.t.width(a, b) for a, b in self.lines]
+
     def first_size(self) -> float:
         """The largest type size on the first line, which sets where the
         first baseline falls, as in ReportLab's paragraphs."""
@@ -284,8 +348,13 @@ class Lines(Flowable):
         tx = canv.beginText()
         font = colour = None
         links = []
+        spare = _ALIGNED[s.alignment]
+        measure = self.width - s.leftIndent - s.rightIndent
         for n, (a, b) in enumerate(self.lines):
-            x = s.leftIndent + (s.firstLineIndent if n == 0 and self.first else 0)
+            indent = s.firstLineIndent if n == 0 and self.first else 0
+            x = s.leftIndent + indent
+            if spare:
+                x += (measure - indent - t.width(a, b)) * spare
             tx.setTextOrigin(x, y)
             for f, i, j in t.runs(a, b):
                 if (f.fontName, f.fontSize) != font:

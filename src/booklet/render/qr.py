@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import zxingcpp
@@ -40,6 +41,22 @@ class Code:
         """Side of the symbol with its quiet zone, at `module` points a module."""
         return (self.size + 2 * QUIET_ZONE) * module
 
+    @cached_property
+    def path(self) -> str:
+        """The dark modules as PDF path operators in module units, origin at
+        the symbol's lower left: one rectangle for each run of dark modules
+        in a row, then a fill. Whole numbers keep the stream short, and a
+        code that recurs (print and phone leaflets) is laid out once."""
+        n = self.size
+        edges = np.diff(np.pad(self.modules, ((0, 0), (1, 1))).astype(np.int8),
+                        axis=1)
+        starts, ends = np.argwhere(edges == 1), np.argwhere(edges == -1)
+        ops = [f"{c} {n - 1 - r} {e - c} 1 re"
+               for (r, c), e in zip(starts.tolist(), ends[:, 1].tolist(),
+                                    strict=True)]
+        ops.append("f")
+        return "\n".join(ops)
+
 
 # A provider's code is asked for at every type scale a leaflet tries, and
 # by every leaflet the provider is on.
@@ -60,6 +77,18 @@ def encode(payload: bytes, ec_level: str) -> Code:
     return Code(payload, ec_level, modules)
 
 
+@functools.lru_cache(maxsize=8192)
+def symbol_size(length: int, ec_level: str) -> int:
+    """Modules across the smallest symbol that holds `length` bytes at
+    `ec_level`. In byte mode the symbol depends on the length alone, so
+    trying a level costs an encoding per length, not per payload.
+
+    Raises ValueError when no symbol holds that many bytes."""
+    barcode = zxingcpp.create_barcode(b"x" * length, zxingcpp.BarcodeFormat.QRCode,
+                                      ec_level=ec_level)
+    return barcode.to_image(scale=1, add_quiet_zones=False).shape[0]
+
+
 @functools.lru_cache(maxsize=64)
 def capacity(ec_level: str, max_modules: int) -> int:
     """How many payload bytes fit a symbol at most `max_modules` across, in
@@ -69,7 +98,7 @@ def capacity(ec_level: str, max_modules: int) -> int:
     while low < high:
         mid = (low + high + 1) // 2
         try:
-            size = encode(b"x" * mid, ec_level).size
+            size = symbol_size(mid, ec_level)
         except ValueError:  # zxing-cpp: "Input too long for ECC level"
             size = max_modules + 1
         if size <= max_modules:
@@ -102,15 +131,15 @@ def fit(payload: bytes, min_span: float, max_span: float, min_module: float,
     """
     for i, level in enumerate(levels):
         try:
-            code = encode(payload, level)
+            size = symbol_size(len(payload), level)
         except ValueError:  # longer than a version 40 symbol holds
             continue
-        across = code.size + 2 * QUIET_ZONE
+        across = size + 2 * QUIET_ZONE
         span = min(max(across * prefer_module, min_span), max_span)
         module = span / across
         floor = min_module if i == len(levels) - 1 else prefer_module
         if module >= floor - 1e-9:
-            return Fitted(code, module)
+            return Fitted(encode(payload, level), module)
     last = levels[-1]
     room = int(max_span / min_module + 1e-9) - 2 * QUIET_ZONE
     over_bytes = len(payload) - capacity(last, room)
@@ -133,23 +162,9 @@ def draw(canvas, x: float, y: float, fitted: Fitted) -> None:
     (the panel behind it is white).
     """
     m = fitted.module
-    rows = fitted.code.modules
-    n = rows.shape[0]
-    left = x + QUIET_ZONE * m
-    top = y + (QUIET_ZONE + n) * m
-    path = canvas.beginPath()
-    for r in range(n):
-        row = rows[r]
-        c = 0
-        while c < n:
-            if not row[c]:
-                c += 1
-                continue
-            start = c
-            while c < n and row[c]:
-                c += 1
-            path.rect(left + start * m, top - (r + 1) * m, (c - start) * m, m)
     canvas.saveState()
+    canvas.translate(x + QUIET_ZONE * m, y + QUIET_ZONE * m)
+    canvas.scale(m, m)
     canvas.setFillColorRGB(0, 0, 0)
-    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.addLiteral(fitted.code.path)
     canvas.restoreState()
