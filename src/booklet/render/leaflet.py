@@ -399,8 +399,13 @@ class Pieces:
     """Builds the pieces of one leaflet at one type scale."""
 
     def __init__(self, leaflet: Leaflet, layout: dict, layouts, scale: float,
-                 links: bool):
+                 links: bool, memo: dict | None = None):
         self.leaflet = leaflet
+        self.scale = scale
+        # Provider pieces already made at this scale and width by an earlier
+        # trial of the same leaflet: fitting tries many sheets and provider
+        # counts, and a provider's piece depends on none of them.
+        self.memo = {} if memo is None else memo
         self.layout = layout
         self.s = Styles(layout, scale)
         self.tpl = layouts.template("leaflet/blocks.xml.j2").module
@@ -554,6 +559,15 @@ class Pieces:
     # One provider: the name across the panel, then what it helps with and
     # how to call it on the left, its QR code on the right.
     def provider(self, item: ProviderItem, width: float, where: str) -> Piece:
+        key = (id(item), self.scale, width)
+        found = self.memo.get(key)
+        if found is not None and found[0] is item:
+            return found[1]
+        piece = self._provider(item, width, where)
+        self.memo[key] = (item, piece)  # holding the item keeps its id unique
+        return piece
+
+    def _provider(self, item: ProviderItem, width: float, where: str) -> Piece:
         fitted = None
         if self.qr and item.payload is not None:
             found = qr.fit(item.payload, self.qr_min_span, self.qr_max_span,
@@ -898,6 +912,7 @@ def render(leaflet: Leaflet, layout: dict, layouts, where: str,
         raise LayoutError(
             f"layout kind '{kind}' is not known; use panels, booklet or pages")
     tried: dict[float, tuple[Sheet | None, str | None]] = {}
+    memo: dict = {}
 
     def attempt(scale: float) -> Sheet | None:
         """The first sheet (fewest sheets of paper) that takes everything at
@@ -907,7 +922,8 @@ def render(leaflet: Leaflet, layout: dict, layouts, where: str,
             for make_sheet in sheets:
                 sheet = make_sheet()
                 flow = _flow(layout, sheet)
-                result = _place(leaflet, layout, layouts, sheet, flow, scale, where)
+                result = _place(leaflet, layout, layouts, sheet, flow, scale, where,
+                                memo)
                 if result is None:
                     tried[scale] = sheet, None
                     break
@@ -943,7 +959,7 @@ def render(leaflet: Leaflet, layout: dict, layouts, where: str,
         return _draw(leaflet, layout, layouts, tried[scale][0], scale, title)
     failure = tried[scales[-1]][1] if scales[-1] in tried else tried[scales[0]][1]
     if layout.get("continuation", {}).get("allowed") and leaflet.local:
-        return _continued(leaflet, layout, layouts, sheets[-1], where, title)
+        return _continued(leaflet, layout, layouts, sheets[-1], where, title, memo)
     instead = fit.get("instead")
     raise FitError(
         f"{where}: {failure} even with type at {round(floor * 100)}% "
@@ -955,7 +971,7 @@ def render(leaflet: Leaflet, layout: dict, layouts, where: str,
 
 
 def _continued(leaflet: Leaflet, layout: dict, layouts, make_sheet, where: str,
-               title: str) -> Rendered:
+               title: str, memo: dict) -> Rendered:
     """The leaflet with as many local providers as fit at full size (national
     services always stay on it) and the rest on enclosed pages."""
     local = leaflet.local
@@ -964,7 +980,7 @@ def _continued(leaflet: Leaflet, layout: dict, layouts, make_sheet, where: str,
         trial = replace(leaflet, local=local[:keep], more=len(local) - keep)
         sheet = make_sheet()
         failure = _place(trial, layout, layouts, sheet, _flow(layout, sheet), 1.0,
-                         where)
+                         where, memo)
         return (sheet, None) if failure is None else (None, failure)
 
     sheet, failure = attempt(0)
@@ -984,7 +1000,7 @@ def _continued(leaflet: Leaflet, layout: dict, layouts, make_sheet, where: str,
             high = middle
     rest = local[low:]
     kept = replace(leaflet, local=local[:low], more=len(rest))
-    pages = _enclosed(kept, layout, layouts, rest, where)
+    pages = _enclosed(kept, layout, layouts, rest, where, memo)
     base = len(sheet.pages)
     for i, page in enumerate(pages):
         sheet.pages.append([page])
@@ -998,7 +1014,7 @@ def _continued(leaflet: Leaflet, layout: dict, layouts, make_sheet, where: str,
 
 
 def _enclosed(leaflet: Leaflet, layout: dict, layouts, rest: list[ProviderItem],
-              where: str) -> list[Panel]:
+              where: str, memo: dict) -> list[Panel]:
     """Enclosed pages: the providers in `rest` in columns of the same blocks
     as the leaflet, under a "continued" heading; each page closes with the
     edition date and its number."""
@@ -1007,7 +1023,7 @@ def _enclosed(leaflet: Leaflet, layout: dict, layouts, rest: list[ProviderItem],
     pw, ph = length(spec["page"]["width"]), length(spec["page"]["height"])
     columns = int(spec.get("columns", 2))
     column_gap = length(spec.get("column_gap", "10mm"))
-    pieces = Pieces(leaflet, layout, layouts, 1.0, bool(layout.get("links")))
+    pieces = Pieces(leaflet, layout, layouts, 1.0, bool(layout.get("links")), memo)
     gap = length(spec.get("gap", layout["blocks"]["gap"]), "continuation.gap")
     inner = pw - 2 * m["trim"]
     width = (inner - column_gap * (columns - 1)) / columns
@@ -1124,9 +1140,9 @@ def _blocks(leaflet: Leaflet, pieces: Pieces, width: float, where: str
 
 
 def _place(leaflet, layout, layouts, sheet: Sheet, flow: list[str], scale: float,
-           where: str) -> str | None:
+           where: str, memo: dict | None = None) -> str | None:
     """Put every piece in its panel at `scale`; a sentence when it fails."""
-    pieces = Pieces(leaflet, layout, layouts, scale, bool(layout.get("links")))
+    pieces = Pieces(leaflet, layout, layouts, scale, bool(layout.get("links")), memo)
     gap = length(layout["blocks"]["gap"])
     for panel in sheet.panels():
         panel.contents = []
