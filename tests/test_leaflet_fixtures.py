@@ -325,10 +325,10 @@ def layout_passes(monkeypatch):
     seen = {"placed": [], "drawn": None, "args": None}
     place, draw = rl._place, rl._draw
 
-    def counting(leaflet, layout, layouts, sheet, flow, scale, where):
+    def counting(leaflet, layout, layouts, sheet, flow, scale, where, memo=None):
         seen["placed"].append(scale)
         seen["args"] = (leaflet, layout, layouts, where)
-        return place(leaflet, layout, layouts, sheet, flow, scale, where)
+        return place(leaflet, layout, layouts, sheet, flow, scale, where, memo)
 
     def drawing(leaflet, layout, layouts, sheet, scale, title):
         seen["drawn"] = scale
