@@ -355,22 +355,38 @@ class Deck:
             room.append(top - used - 14 - self.bottom - 10)
 
         def items(col, item_size):
-            flow = [Paragraph(item, self.style(
-                item_size, leftIndent=16, bulletIndent=2, spaceBefore=3),
-                bulletText="•") for item in col["items"]]
-            return flow or [Paragraph(col["empty"], self.style(item_size,
-                                                               color="muted"))]
+            style = self.style(item_size, leftIndent=16, bulletIndent=2,
+                               spaceBefore=3)
+            for item in col["items"]:
+                yield Paragraph(item, style, bulletText="•")
+            if not col["items"]:
+                yield Paragraph(col["empty"], self.style(item_size, color="muted"))
 
         def fits(item_size):
-            return all(sum(p.wrap(w, h)[1] + p.getSpaceBefore()
-                           for p in items(col, item_size)) <= h
-                       for col, h in zip(columns, room, strict=True))
+            for col, h in zip(columns, room, strict=True):
+                used = 0.0
+                for p in items(col, item_size):
+                    used += p.wrap(w, h)[1] + p.getSpaceBefore()
+                    if used > h:
+                        return False
+            return True
 
-        item_size = next((n for n in range(size - 1, 11, -1) if fits(n)), 12)
+        # Smaller type never takes more room: bisect for the largest size
+        # that fits, instead of laying out every size from the top down.
+        sizes = list(range(size - 1, 11, -1))
+        low, high = 0, len(sizes)
+        while low < high:
+            middle = (low + high) // 2
+            if fits(sizes[middle]):
+                high = middle
+            else:
+                low = middle + 1
+        item_size = sizes[low] if low < len(sizes) else 12
         for i, (col, (head, used)) in enumerate(zip(columns, heads, strict=True)):
             x = self.left + i * (w + gap)
             self.frame(head, x, top - used - 4, w, used + 4)
-            self.frame(items(col, item_size), x, self.bottom + 10, w, room[i])
+            self.frame(list(items(col, item_size)), x, self.bottom + 10, w,
+                       room[i])
 
     def slide_progress(self, slide: Slide) -> None:
         """Stacked bars, one per measure, each split into labelled parts."""
