@@ -108,3 +108,15 @@ def test_compact_keeps_pages_links_and_language_and_is_stable():
         uris = [str(a.A.URI) for page in pdf.pages for a in page.Annots]
         assert uris == [f"tel:+8411{i}" for i in range(30)]
         assert len(pdf.open_outline().root) == 30
+
+
+def test_an_address_wider_than_the_line_breaks_after_a_slash_or_hyphen(typesetter):
+    ts, _ = typesetter
+    url = "https://example.org/dich-vu/ho-tro-nguoi-tro-ve/thong-tin-lien-he"
+    para = ts.para(f'Web: <a href="{url}" color="#0f5c6e">{url}</a>', "body")
+    para.wrap(90, 1000)
+    lines = [para.t.text[a:b] for a, b in para.lines]
+    assert "".join(lines).replace("Web:", "Web: ") == f"Web: {url}"
+    for line in lines[1:-1]:
+        assert line.endswith(("/", "-")), lines
+    assert len(lines) > 2
