@@ -50,7 +50,10 @@ def test_one_phone_change_rebuilds_only_products_with_that_provider(built):
     result = build(again, PRODUCTS, REQUEST, workers=2)
     assert result.ok
     rebuilt = {r.key for r in result.reports if r.rebuilt}
-    assert rebuilt == keys_with_clinic
+    # The slides count providers and show no phone: composed again, they
+    # print the same, so they are not drawn again.
+    assert rebuilt == {k for k in keys_with_clinic if not k.startswith("slides")}
+    assert {r.key for r in result.reports if not r.rebuilt} >= {"slides-vi"}
     after = snapshot(project)
     changed = {str(p) for p in after if after[p] != before[p]}
     files_with_clinic = {f for r in result.reports if r.key in keys_with_clinic
@@ -60,3 +63,26 @@ def test_one_phone_change_rebuilds_only_products_with_that_provider(built):
     assert changed <= files_with_clinic
     assert "leaflets/leaflet-42-ha-tinh-vi.pdf" in changed
     assert not any("nghe-an" in name for name in changed)
+
+
+def test_a_change_the_slides_show_rebuilds_them(built, monkeypatch):
+    project, _ = built
+    path = project.content_dir / "providers" / "ha-tinh" / "fict-clinic.yaml"
+    # Desk research instead of a visit: the progress slide counts it.
+    path.write_text(path.read_text().replace(
+        "verification: {status: verified, date: \"2026-09-15\", method: in_person}",
+        "verification: {status: desk_research}"))
+    again = open_project(project.content_dir, LAYOUTS, project.output_dir, TODAY)
+    result = build(again, ["slides"], REQUEST, workers=1)
+    assert result.ok
+    assert [r.key for r in result.reports if r.rebuilt] == ["slides-vi"]
+    assert result.written == ["slides/consultation-vi.pdf"]
+    # And the next build knows the deck is current without composing it.
+    from booklet.products import slides
+
+    def composed(*args):
+        raise AssertionError("the deck was composed again")
+    monkeypatch.setattr(slides, "printed", composed)
+    again = open_project(project.content_dir, LAYOUTS, project.output_dir, TODAY)
+    result = build(again, ["slides"], REQUEST, workers=1)
+    assert result.ok and result.written == []

@@ -93,6 +93,20 @@ def fingerprint(selection: Selection, job: Job, shared: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def printed_key(project: Project, selection: Selection, job: Job, shared: str
+                ) -> str | None:
+    """A hash of what a job prints, for products that can say it more
+    cheaply than they render it (module function `printed`): the slides
+    count providers, so a corrected phone number leaves them as they are
+    and they need not be drawn again. None for other products."""
+    printed = getattr(product(job.product), "printed", None)
+    if printed is None:
+        return None
+    body = [shared, job.product, job.key, repr(job.edition), repr(job.params),
+            printed(project, job, selection)]
+    return hashlib.sha256(repr(body).encode()).hexdigest()
+
+
 # What forked workers inherit: sending each job's Selection through a pipe
 # would pickle the whole content tree (megabytes) once per job.
 _shared: tuple[Project, list] | None = None
@@ -172,7 +186,21 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
         report = _report(job, selection)
         report.fingerprint = fingerprint(selection, job, shared)
         previous = manifest["products"].get(job.key, {})
-        if not force and _up_to_date(out, previous, report.fingerprint, manifest):
+        fresh = not force and _up_to_date(out, previous, report.fingerprint, manifest)
+        if not fresh and not force:
+            try:
+                report.printed = printed_key(project, selection, job, shared)
+            except Exception as exc:  # one product never stops the others
+                fail(job, _failure(job, exc))
+                continue
+            fresh = report.printed is not None and _up_to_date(
+                out, {**previous, "fingerprint": previous.get("printed")},
+                report.printed, manifest)
+            if fresh:
+                # Nothing it prints changed: remember the new fingerprint, so
+                # that the next build knows it without composing again.
+                previous["fingerprint"] = report.fingerprint
+        if fresh:
             report.files = previous["files"]
             report.rebuilt = False
             result.unchanged.extend(report.files)
@@ -199,6 +227,7 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
                 "product": job.key}
         manifest["products"][job.key] = {
             "fingerprint": report.fingerprint, "files": report.files,
+            "printed": report.printed,
             "final": job.edition.final}
         result.reports.append(report)
         # After each product, so that an interrupted build leaves a manifest

@@ -38,6 +38,7 @@ class ProductReport:
     redacted: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     fingerprint: str = ""
+    printed: str | None = None  # hash of what it prints, when the product says
     rebuilt: bool = True
 
 

@@ -24,24 +24,40 @@ def plan(project, request: dict) -> list[Job]:
             for lang in langs_from(request)]
 
 
-def make(project, job: Job, selection: Selection) -> Made:
+def _composed(project, job: Job, selection: Selection) -> tuple[dict, list[Slide]]:
+    """The deck's page furniture (Deck's arguments) and its slides."""
     lang = job.param("lang")
     layouts = project.layouts
     layout = layouts.get("slides")
-    fonts.register(layouts.fonts())
     strings = layouts.strings(lang)
     summary = summarise(selection, lang, strings)
     deck = DeckPlan(layouts, layout, selection, summary, strings, lang)
     doc = selection.content.document
     title = pick(doc.title, lang)[0]
     date = format_date(doc.settings.edition_date, strings)
-    renderer = Deck(
-        layout, lang, strings["draft_stamp"] if selection.edition.draft else "",
-        deck.text["footer"].format(title=title, date=date),
-        {"title": f"{title} – {deck.text['subtitle']}", "lang": lang,
-         "subject": deck.text["subtitle"],
-         "author": pick(doc.publisher, lang)[0]})
-    data, pages = renderer.draw(deck.slides())
+    furniture = {
+        "layout": layout, "lang": lang,
+        "stamp": strings["draft_stamp"] if selection.edition.draft else "",
+        "footer": deck.text["footer"].format(title=title, date=date),
+        "meta": {"title": f"{title} – {deck.text['subtitle']}", "lang": lang,
+                 "subject": deck.text["subtitle"],
+                 "author": pick(doc.publisher, lang)[0]}}
+    return furniture, deck.slides()
+
+
+def printed(project, job: Job, selection: Selection) -> str:
+    """Everything the deck prints, as text: build.py rebuilds the deck only
+    when this changes, not at every change to an entry it merely counts."""
+    furniture, slides = _composed(project, job, selection)
+    return repr((furniture, slides))
+
+
+def make(project, job: Job, selection: Selection) -> Made:
+    fonts.register(project.layouts.fonts())
+    furniture, slides = _composed(project, job, selection)
+    renderer = Deck(furniture["layout"], furniture["lang"], furniture["stamp"],
+                    furniture["footer"], furniture["meta"])
+    data, pages = renderer.draw(slides)
     return Made([Artifact(job.outputs[0], data, pages, "pdf")])
 
 
