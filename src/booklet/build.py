@@ -93,17 +93,13 @@ def fingerprint(selection: Selection, job: Job, shared: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def printed_key(project: Project, selection: Selection, job: Job, shared: str
-                ) -> str | None:
+def printed_key(printed: str, job: Job, shared: str) -> str:
     """A hash of what a job prints, for products that can say it more
-    cheaply than they render it (module function `printed`): the slides
-    count providers, so a corrected phone number leaves them as they are
-    and they need not be drawn again. None for other products."""
-    printed = getattr(product(job.product), "printed", None)
-    if printed is None:
-        return None
+    cheaply than they render it (a module function `printed`, and Made's
+    `printed`): the slides count providers, so a corrected phone number
+    leaves them as they are and they need not be drawn again."""
     body = [shared, job.product, job.key, repr(job.edition), repr(job.params),
-            printed(project, job, selection)]
+            printed]
     return hashlib.sha256(repr(body).encode()).hexdigest()
 
 
@@ -187,13 +183,15 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
         report.fingerprint = fingerprint(selection, job, shared)
         previous = manifest["products"].get(job.key, {})
         fresh = not force and _up_to_date(out, previous, report.fingerprint, manifest)
-        if not fresh and not force:
+        printed = getattr(product(job.product), "printed", None)
+        if not fresh and not force and printed and previous.get("printed"):
             try:
-                report.printed = printed_key(project, selection, job, shared)
+                report.printed = printed_key(printed(project, job, selection),
+                                             job, shared)
             except Exception as exc:  # one product never stops the others
                 fail(job, _failure(job, exc))
                 continue
-            fresh = report.printed is not None and _up_to_date(
+            fresh = _up_to_date(
                 out, {**previous, "fingerprint": previous.get("printed")},
                 report.printed, manifest)
             if fresh:
@@ -214,6 +212,8 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
 
     def finish(job: Job, report: ProductReport, made: Made) -> None:
         report.warnings.extend(made.warnings)
+        if made.printed is not None:
+            report.printed = printed_key(made.printed, job, shared)
         for artifact in made.artifacts:
             path = out / artifact.path
             if write_atomic(path, artifact.data):

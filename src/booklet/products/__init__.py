@@ -31,6 +31,9 @@ class Job:
 class Made:
     artifacts: list[Artifact]
     warnings: list[str] = field(default_factory=list)
+    # What the product printed, as text, for products that also define
+    # printed() (see build.printed_key).
+    printed: str | None = None
 
 
 class Product(Protocol):

@@ -49,7 +49,7 @@ def printed(project, job: Job, selection: Selection) -> str:
     """Everything the deck prints, as text: build.py rebuilds the deck only
     when this changes, not at every change to an entry it merely counts."""
     furniture, slides = _composed(project, job, selection)
-    return repr((furniture, slides))
+    return repr((furniture, slides))  # as make() records it
 
 
 def make(project, job: Job, selection: Selection) -> Made:
@@ -58,7 +58,8 @@ def make(project, job: Job, selection: Selection) -> Made:
     renderer = Deck(furniture["layout"], furniture["lang"], furniture["stamp"],
                     furniture["footer"], furniture["meta"])
     data, pages = renderer.draw(slides)
-    return Made([Artifact(job.outputs[0], data, pages, "pdf")])
+    return Made([Artifact(job.outputs[0], data, pages, "pdf")],
+                printed=repr((furniture, slides)))
 
 
 def blocks(text: str) -> list[tuple[str, str]]:
