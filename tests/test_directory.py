@@ -473,3 +473,25 @@ def test_index_keeps_province_names_on_one_line(bundled, bundled_built):
                 assert not (first.endswith("· " + " ".join(words[:cut]))
                             and second.startswith(" ".join(words[cut:]) + " ")), (
                     first, second)
+
+
+@pytest.mark.parametrize("name", ["directory-vi-print", "directory-en-print"])
+def test_text_stays_within_the_text_area(bundled, bundled_built, name):
+    # Every line ends within the measure: no word runs into the margin.
+    from booklet.render.page import Geometry
+
+    g = Geometry.from_layout(bundled.layouts.get("print"), "print")
+    doc = pdfium.PdfDocument(main_pdf(bundled_built, name))
+    checked = 0
+    for i, page in enumerate(doc):
+        x, _, w, _ = g.text_area((i + 1) % 2 == 1)
+        textpage = page.get_textpage()
+        for c in range(textpage.count_chars()):
+            if textpage.get_text_range(c, 1).isspace():
+                continue
+            left, _, right, _ = textpage.get_charbox(c)
+            if right - left > 40:  # the diagonal draft stamp
+                continue
+            assert x - 0.5 <= left and right <= x + w + 0.5, (i + 1, c)
+            checked += 1
+    assert checked > 10000
