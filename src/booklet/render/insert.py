@@ -294,7 +294,7 @@ class Typesetter:
             return _Paragraph("", self.style(style), frags=[])
         key = (markup, style)
         if key not in self._labels_made:
-            self._labels_made[key] = _Paragraph(markup, self.style(style))
+            self._labels_made[key] = self.para(markup, style)
         return self._labels_made[key]
 
     def _label_cell(self, attrs: dict, style: str) -> Paragraph:

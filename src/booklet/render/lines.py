@@ -366,12 +366,12 @@ class Lines(Flowable):
                     colour = f.textColor
                     ops.append(_fill(canv, colour))
                 font = getFont(f.fontName)
-                for subset, chunk in font.splitString(text[i:j], doc):
+                for subset, chunk in _encoded(canv, font, text[i:j]):
                     if (font, subset, f.fontSize) != face:
                         face = (font, subset, f.fontSize)
                         ops.append(f"{font.getSubsetInternalName(subset, doc)} "
                                    f"{fp_str(f.fontSize)} Tf")
-                    ops.append(f"({escapePDF(chunk)}) Tj")
+                    ops.append(f"({chunk}) Tj")
                 if f.link:
                     left = x + cum[i] - cum[a]
                     right = x + cum[j] - cum[a]
@@ -386,6 +386,19 @@ class Lines(Flowable):
                 canv.linkRect("", href[1:], rect, relative=1, thickness=0)
             else:
                 canv.linkURL(href, rect, relative=1, thickness=0)
+
+
+def _encoded(canv, font, text: str) -> list[tuple[int, str]]:
+    """`text` in `font`'s subsets of this canvas's document, escaped for a
+    PDF string: labels and separators recur on every entry. A character
+    keeps its subset code once given one, so the answer never changes."""
+    made = canv.__dict__.setdefault("_booklet_encoded", {})
+    key = (font.fontName, text)
+    found = made.get(key)
+    if found is None:
+        found = made[key] = [(subset, escapePDF(chunk))
+                             for subset, chunk in font.splitString(text, canv._doc)]
+    return found
 
 
 def _fill(canv, colour) -> str:
