@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pikepdf
+import pypdfium2 as pdfium
 import pytest
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
@@ -14,6 +15,7 @@ from booklet.finish.pdfmeta import compact
 from booklet.layouts import Layouts
 from booklet.render.flowables import Typesetter, tuple_tree
 from booklet.render.fonts import register
+from tests import pdfcheck
 from tests.conftest import LAYOUTS
 
 MARKUP = [
@@ -110,13 +112,75 @@ def test_compact_keeps_pages_links_and_language_and_is_stable():
         assert len(pdf.open_outline().root) == 30
 
 
-def test_an_address_wider_than_the_line_breaks_after_a_slash_or_hyphen(typesetter):
+def test_an_address_wider_than_the_line_breaks_before_its_punctuation(typesetter):
+    # A hyphen at the end of a line reads as a hyphenation, and PDF viewers
+    # drop it when the text is copied; it opens the next line instead.
     ts, _ = typesetter
     url = "https://example.org/dich-vu/ho-tro-nguoi-tro-ve/thong-tin-lien-he"
     para = ts.para(f'Web: <a href="{url}" color="#0f5c6e">{url}</a>', "body")
     para.wrap(90, 1000)
     lines = [para.t.text[a:b] for a, b in para.lines]
-    assert "".join(lines).replace("Web:", "Web: ") == f"Web: {url}"
-    for line in lines[1:-1]:
-        assert line.endswith(("/", "-")), lines
-    assert len(lines) > 2
+    assert len(lines) > 3
+    assert lines[0] == "Web:" and "".join(lines[1:]) == url
+    assert lines[1].startswith("https://")
+    for line in lines[2:]:
+        assert line[0] in "/.-", lines
+    assert not any(line.endswith("-") for line in lines)
+
+
+def _drawn(paragraphs) -> bytes:
+    """A one-page PDF with `paragraphs` drawn one under another."""
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    c = canvas.Canvas(out, initialFontName="sans")
+    top = 800
+    for para in paragraphs:
+        _, h = para.wrap(300, 1000)
+        para.drawOn(c, 72, top - h)
+        top -= h + 20
+    c.save()
+    return out.getvalue()
+
+
+def test_a_paragraph_opening_or_ending_with_a_line_break_draws(typesetter):
+    ts, _ = typesetter
+    pdf = _drawn([ts.para("<br/>Ấn Độ", "body"), ts.para("Hà Nội<br/><br/>", "body")])
+    text = pdfcheck.text(pdf)
+    assert "Ấn Độ" in text and "Hà Nội" in text
+
+
+def test_text_read_in_drawing_order_keeps_paragraphs_apart(typesetter):
+    # Readers that follow the operators (pypdf, screen readers) must not run
+    # the end of a row into its label, drawn after it on the same baseline.
+    from pypdf import PdfReader
+
+    from booklet.render.flowables import Hanging
+
+    ts, _ = typesetter
+    row = Hanging(ts.para("Chỉ dành cho phụ nữ", "body"), 40,
+                  label=ts.para("<b>W</b>", "body"))
+    text = PdfReader(io.BytesIO(_drawn([row]))).pages[0].extract_text()
+    assert "nữW" not in text.replace(" ", "")
+
+
+def test_a_link_area_covers_its_words_and_not_the_line_above(typesetter):
+    ts, _ = typesetter
+    para = ts.para('Gặp ngay<br/>Gọi <a href="https://gap.example/y" '
+                   'color="#0f5c6e">gặp y tế</a>', "body")
+    pdf = _drawn([para])
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        (annot,) = doc.pages[0].Annots
+        x0, y0, x1, y1 = (float(v) for v in annot.Rect)
+    page = pdfium.PdfDocument(pdf)[0].get_textpage()
+    chars = [(page.get_text_range(i, 1), page.get_charbox(i))
+             for i in range(page.count_chars())]
+    text = "".join(ch for ch, _ in chars)
+    start = text.index("gặp y tế")
+    linked = [box for ch, box in chars[start:start + len("gặp y tế")]
+              if not ch.isspace()]
+    for left, bottom, right, top in linked:  # descenders of g, p, y included
+        assert x0 - 0.5 <= left and right <= x1 + 0.5
+        assert y0 - 0.5 <= bottom and top <= y1 + 0.5
+    above = [box for ch, box in chars[:text.index("Gọi")] if not ch.isspace()]
+    assert y1 <= min(box[1] for box in above)

@@ -91,26 +91,16 @@ def test_unknown_payload_kind_lists_the_known_ones():
         "qr.payload 'mecard' is not known; use one of: vcard, tel, url")
 
 
-def test_symbol_size_by_length_matches_the_encoded_payload():
-    # fit() chooses a level from the length alone; the symbol it then encodes
-    # must be the size it planned for, whatever the bytes are.
-    import random
-
+def test_a_code_is_sized_by_its_own_symbol_not_by_its_length():
+    # Digits pack tighter than letters: a number of 17 characters takes a
+    # smaller symbol than 17 letters, and its modules must be sized from it.
     from booklet.render import qr
 
-    rnd = random.Random(7)
-    for length in (*range(1, 420, 13), 1200):
-        payload = bytes(rnd.randrange(256) for _ in range(length))
-        for level in "LMQH":
-            try:
-                planned = qr.symbol_size(length, level)
-            except ValueError:
-                planned = None
-            try:
-                actual = qr.encode(payload, level).size
-            except ValueError:
-                actual = None
-            assert planned == actual, (length, level)
+    payload = b"tel:+842373989088"
+    assert qr.encode(payload, "M").size < qr.symbol_size(len(payload), "M")
+    fitted = qr.fit(payload, 60, 120, 1.4, 1.6, ["Q", "M"])
+    assert fitted.code.size == qr.encode(payload, fitted.code.ec_level).size
+    assert abs(fitted.span - min(max((fitted.code.size + 8) * 1.6, 60), 120)) < 1e-9
 
 
 def test_symbol_path_paints_exactly_the_dark_modules():

@@ -242,9 +242,11 @@ class Text:
                 lines.append((a, space))
                 a = space + 1
             else:
-                # A word wider than the line (a web address): cut after its
-                # last slash or hyphen that fits, else where the line ends.
-                cut = max(text.rfind("/", a, fits), text.rfind("-", a, fits)) + 1
+                # A word wider than the line (a web address): cut before its
+                # last punctuation that fits, so that a hyphen opens the next
+                # line and is never read as a hyphenation, else where the
+                # line ends.
+                cut = _url_break(text, a, fits)
                 if cut <= a:
                     cut = max(fits, a + 1)
                 lines.append((a, cut))
@@ -269,6 +271,19 @@ class Text:
                 yield frags[i], a, stop
             a = stop
             i += 1
+
+
+# Where an address may break: before these (Chicago Manual of Style 14.18),
+# but never inside the // of a scheme.
+_URL_BREAKS = re.compile(r"(?<![:/])[/.\-_?#%~=&]")
+
+
+def _url_break(text: str, start: int, fits: int) -> int:
+    """The last place in text[start:fits + 1] before a break character, or -1."""
+    cut = -1
+    for m in _URL_BREAKS.finditer(text, start + 1, fits + 1):
+        cut = m.start()
+    return cut
 
 
 class Lines(Flowable):
@@ -338,7 +353,10 @@ class Lines(Flowable):
         first baseline falls, as in ReportLab's paragraphs."""
         if not self.lines:
             return self.style.fontSize
-        return max(f.fontSize for f, _, _ in self.t.runs(*self.lines[0]))
+        # A blank first line (a paragraph opening with a line break) is set
+        # in the paragraph's own size.
+        return max((f.fontSize for f, _, _ in self.t.runs(*self.lines[0])),
+                   default=self.style.fontSize)
 
     def draw(self):
         if not self.lines:
@@ -373,13 +391,19 @@ class Lines(Flowable):
                                    f"{fp_str(f.fontSize)} Tf")
                     ops.append(f"({chunk}) Tj")
                 if f.link:
+                    # The area to tap covers the run from below its
+                    # descenders to the top of its capitals, not the line
+                    # above.
                     left = x + cum[i] - cum[a]
                     right = x + cum[j] - cum[a]
-                    bottom = y - f.fontSize / 8
+                    bottom, top = y - f.fontSize * 0.2, y + f.fontSize
                     for _, href in f.link:
-                        links.append((href, (left, bottom, right, bottom + leading)))
+                        links.append((href, (left, bottom, right, top)))
             y -= leading
-        ops.append("ET")
+        # A last move to the next line, as ReportLab's paragraphs end: text
+        # extraction that reads operators in order then starts the next
+        # paragraph on a line of its own.
+        ops.append(f"{fp_str(leading)} TL T* ET")
         canv.addLiteral("\n".join(ops))
         for href, rect in _merged(links):
             if href.startswith("#"):

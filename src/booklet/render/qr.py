@@ -79,9 +79,9 @@ def encode(payload: bytes, ec_level: str) -> Code:
 
 @functools.lru_cache(maxsize=8192)
 def symbol_size(length: int, ec_level: str) -> int:
-    """Modules across the smallest symbol that holds `length` bytes at
-    `ec_level`. In byte mode the symbol depends on the length alone, so
-    trying a level costs an encoding per length, not per payload.
+    """Modules across the smallest symbol that holds `length` letters at
+    `ec_level`: the most a payload of that length can need, since the
+    encoder packs runs of digits tighter than bytes.
 
     Raises ValueError when no symbol holds that many bytes."""
     barcode = zxingcpp.create_barcode(b"x" * length, zxingcpp.BarcodeFormat.QRCode,
@@ -130,16 +130,18 @@ def fit(payload: bytes, min_span: float, max_span: float, min_module: float,
     at the preferred module size.
     """
     for i, level in enumerate(levels):
+        # The payload itself is encoded: digits pack tighter than letters,
+        # so its length alone does not give the symbol's size.
         try:
-            size = symbol_size(len(payload), level)
+            code = encode(payload, level)
         except ValueError:  # longer than a version 40 symbol holds
             continue
-        across = size + 2 * QUIET_ZONE
+        across = code.size + 2 * QUIET_ZONE
         span = min(max(across * prefer_module, min_span), max_span)
         module = span / across
         floor = min_module if i == len(levels) - 1 else prefer_module
         if module >= floor - 1e-9:
-            return Fitted(encode(payload, level), module)
+            return Fitted(code, module)
     last = levels[-1]
     room = int(max_span / min_module + 1e-9) - 2 * QUIET_ZONE
     over_bytes = len(payload) - capacity(last, room)
