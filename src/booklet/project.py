@@ -59,6 +59,12 @@ class Project:
         self.problems = list(self.loaded.problems)
         self.problems += check_loaded(self.loaded, self.layouts.font_files(),
                                       self.today)
+        # Checked, the parsed sources and their line maps are no longer
+        # needed; let go, they would be in every forked build process
+        # (about 50 MB for a thousand providers).
+        self.loaded.sources.clear()
+        self.loaded.provider_sources.clear()
+        self.loaded.invalid_sources.clear()
         if path is not None:
             for old in path.parent.glob("content-*.pickle"):
                 old.unlink(missing_ok=True)
