@@ -107,7 +107,9 @@ def can_set(style, frags) -> bool:
         if (getattr(f, "rise", 0) or getattr(f, "us_lines", None)
                 or getattr(f, "cbDefn", None) is not None
                 or getattr(f, "backColor", None)
-                or not hasattr(getFont(f.fontName), "face")):
+                # TrueType only: its subsets encode the text, its metrics
+                # give the widths.
+                or not getattr(getFont(f.fontName), "_dynamicFont", False)):
             return False
     return True
 
@@ -127,7 +129,7 @@ _colours: dict[str, object] = {}
 
 
 def runs(tree: tuple, style) -> list[Run] | None:
-    """The runs of a markup tree (flowables.tuple_tree) of <b>, <i>, <br/>,
+    """The runs of a markup tree (tuple_tree) of <b>, <i>, <br/>,
     <font color size> and <a href color>, set in `style`; None for any other
     tag or attribute, which ReportLab's own parser then reads."""
     family, bold, italic = ps2tt(style.fontName)
