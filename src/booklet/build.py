@@ -234,8 +234,11 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
         # that describes the files on disk.
         write_manifest(out, manifest)
 
-    if workers > 1 and len(pending) > 1:
-        for job, report, made in _run_parallel(project, pending, workers):
+    # Even one at a time, each job of several runs in a process of its own:
+    # its typesetting caches and memory go when it ends, so that a build of
+    # every product peaks at its largest job rather than at their sum.
+    if len(pending) > 1:
+        for job, report, made in _run_parallel(project, pending, max(workers, 1)):
             done += 1
             try:
                 finish(job, report, made())
