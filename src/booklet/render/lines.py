@@ -360,27 +360,47 @@ class Lines(Flowable):
         return max((f.fontSize for f, _, _ in self.t.runs(*self.lines[0])),
                    default=self.style.fontSize)
 
+    def drawOn(self, canvas, x, y, _sW=0):
+        # Straight into the page's text, without the saved graphics state
+        # and translation a flowable is drawn in: the text operators change
+        # neither, and a row's label and value were a tenth of a page's
+        # stream in them.
+        self.draw_at(canvas, self._hAlignAdjust(x, _sW), y)
+
     def draw(self):
+        self.draw_at(self.canv, 0.0, 0.0)
+
+    def draw_at(self, canv, dx: float, dy: float) -> None:
+        """Draw with the lower left at (dx, dy) of the current space."""
         if not self.lines:
             return
-        canv, s, t = self.canv, self.style, self.t
+        s, t = self.style, self.t
         doc, text, cum = canv._doc, t.text, t.cum
         leading = s.leading
-        y = self.height - self.first_size()
+        y = dy + self.height - self.first_size()
         # The text operators are written here rather than through
         # ReportLab's text object: the same operators (fonts are still
-        # encoded by the font's own subsets), at a third of the cost.
-        ops = ["BT"]
+        # encoded by the font's own subsets), at a third of the cost. A line
+        # below one that starts at the same place moves by T*, which packs
+        # far smaller than the position of each line.
+        ops = ["BT", f"{fp_str(leading)} TL"]
         face = colour = None
         links = []
         spare = _ALIGNED[s.alignment]
         measure = self.width - s.leftIndent - s.rightIndent
+        previous = None
         for n, (a, b) in enumerate(self.lines):
             indent = s.firstLineIndent if n == 0 and self.first else 0
-            x = s.leftIndent + indent
+            x = dx + s.leftIndent + indent
             if spare:
                 x += (measure - indent - t.width(a, b)) * spare
-            ops.append(f"1 0 0 1 {fp_str(x, y)} Tm")
+            if previous is None:
+                ops.append(f"1 0 0 1 {fp_str(x, y)} Tm")
+            elif abs(x - previous) < 1e-6:
+                ops.append("T*")
+            else:
+                ops.append(f"{fp_str(x - previous, -leading)} Td")
+            previous = x
             for f, i, j in t.runs(a, b):
                 if f.textColor is not colour:
                     colour = f.textColor
@@ -405,7 +425,7 @@ class Lines(Flowable):
         # A last move to the next line, as ReportLab's paragraphs end: text
         # extraction that reads operators in order then starts the next
         # paragraph on a line of its own.
-        ops.append(f"{fp_str(leading)} TL T* ET")
+        ops.append("T* ET")
         canv.addLiteral("\n".join(ops))
         for href, rect in _merged(links):
             if href.startswith("#"):
