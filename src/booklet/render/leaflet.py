@@ -435,9 +435,17 @@ class Pieces:
         the values put back: the same fragments the parser would give, as
         long as a value is text its whitespace cleaning leaves alone.
         """
+        key = ("text", macro, values, extra, id(style), width)
+        found = self.memo.get(key)
+        if found is not None and found[0] is style:
+            return found[1]
         markup = str(getattr(self.tpl, macro)(*values, *extra))
-        return para(markup, style, width, self._fragments(
+        piece = para(markup, style, width, self._fragments(
             macro, values, style, extra))
+        # Labels, costs and captions recur on every provider; holding the
+        # style keeps its id from being reused by another.
+        self.memo[key] = (style, piece)
+        return piece
 
     def _fragments(self, macro: str, values: tuple[str, ...],
                    style: ParagraphStyle, extra: tuple) -> list | None:
