@@ -383,3 +383,11 @@ def test_plain_values_are_those_reportlabs_cleaning_leaves_alone():
     for _ in range(20000):
         value = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(7)))
         assert _plain(value) == (cleanBlockQuotedText(value) == value), repr(value)
+    # Every character between two letters: whitespace to ReportLab is
+    # whitespace to _plain, and nothing else is.
+    for code in range(0x10000):
+        if code in (0x26, 0x3C, 0x3E, 0x22, 0x27) or 0xD800 <= code < 0xE000 \
+                or 0xE000 <= code <= 0xE003:
+            continue  # escaped by the template, surrogates, or our slots
+        value = f"a{chr(code)}a"
+        assert _plain(value) == (cleanBlockQuotedText(value) == value), hex(code)

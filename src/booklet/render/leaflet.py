@@ -23,7 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import getAscent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
-from reportlab.platypus.paragraph import _wsc, cleanBlockQuotedText
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from booklet.compose.leaflet import HotlineItem, Leaflet, ProviderItem, Words
 from booklet.compose.vcard import dialled, web_address
@@ -221,7 +221,10 @@ _SLOTS = ("\ue000", "\ue001", "\ue002", "\ue003")
 _ESCAPED = frozenset("&<>\"'" + "".join(_SLOTS))
 # Text that ReportLab's whitespace cleaning (cleanBlockQuotedText) gives back
 # unchanged: words of anything but its whitespace, one space between them.
-_WS = re.escape(_wsc)
+# Its whitespace is Python's less the no-break space (a test checks every
+# character of the Basic Multilingual Plane).
+_WS = re.escape("".join(ch for ch in map(chr, range(0x10000))
+                        if ch.isspace() and ch != "\u00a0"))
 _CLEAN = re.compile(f"(?:[^{_WS}]+ )*[^{_WS}]+\\Z")
 
 
