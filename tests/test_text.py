@@ -41,6 +41,16 @@ def test_english_order_ignores_diacritics():
         "Can Tho", "Đà Nẵng", "Ha Long", "Hà Nội", "Hue City"]
 
 
+def test_numbers_in_names_order_by_value_in_both_languages():
+    # A number is one value, ended by any non-digit ("19-8" is 19 then 8).
+    names = ["Bệnh viện 175", "Bệnh viện 19-8", "Bệnh viện 108",
+             "Bệnh viện 74 Trung ương", "Bệnh viện Bạch Mai", "Bệnh viện 19-10"]
+    expected = ["Bệnh viện 19-8", "Bệnh viện 19-10", "Bệnh viện 74 Trung ương",
+                "Bệnh viện 108", "Bệnh viện 175", "Bệnh viện Bạch Mai"]
+    for lang in ("vi", "en"):
+        assert sorted(names, key=lambda n: sort_key(n, lang)) == expected, lang
+
+
 def test_hours_in_each_language():
     hours = Hours.model_validate({"spans": [
         {"days": ["mon", "tue", "wed", "thu", "fri"], "opens": "08:00",

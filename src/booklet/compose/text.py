@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import unicodedata
 
 import phonenumbers
@@ -19,6 +20,7 @@ _RANK = {letter: i for i, letter in enumerate(_ALPHABET.split())}
 # marks are a secondary key in the traditional order: ngang, huyền, hỏi, ngã,
 # sắc, nặng.
 _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
+_DIGITS = re.compile(r"[0-9]+")
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 
 
@@ -44,11 +46,29 @@ def _letter(ch: str) -> tuple[tuple[int, str], int] | None:
 def _letters(text: str) -> tuple[list[tuple[int, str]], list[int]]:
     primary: list[tuple[int, str]] = []
     tones: list[int] = []
+    digit = False  # whether the last character was a digit
     for found in map(_letter, text.lower()):
-        if found is not None:
+        if found is None:
+            digit = False
+            continue
+        if found[0][0] == -1:
+            # A number orders by its value, as a whole ("Bệnh viện 74" before
+            # "Bệnh viện 108"), not digit by digit.
+            if digit:
+                primary[-1] = (-1, _padded(primary[-1][1] + found[0][1]))
+                continue
+            digit = True
+            primary.append((-1, _padded(found[0][1])))
+        else:
+            digit = False
             primary.append(found[0])
-            tones.append(found[1])
+        tones.append(found[1])
     return primary, tones
+
+
+def _padded(digits: str) -> str:
+    """Digits that order by their value when compared as text."""
+    return digits.lstrip("0").rjust(24, "0")
 
 
 def sort_key(text: str, lang: str) -> tuple:
@@ -69,6 +89,7 @@ def sort_key(text: str, lang: str) -> tuple:
         return (primary, tones, text)
     plain = "".join(ch for ch in unicodedata.normalize("NFD", text.lower())
                     if not unicodedata.combining(ch)).replace("đ", "d")
+    plain = _DIGITS.sub(lambda m: _padded(m.group()), plain)
     return ("".join(ch for ch in plain if ch.isalnum()), text)
 
 
