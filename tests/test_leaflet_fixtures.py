@@ -245,27 +245,70 @@ def test_an_overflowing_a6_leaflet_suggests_the_trifold(tmp_path):
     assert "--layout a6" not in message
 
 
-def test_a_payload_too_long_for_its_space_fails_naming_provider_and_excess(tmp_path):
-    phones = "\n".join(f'  - number: "0239 3000 {i:03d}"\n    cost: standard'
-                       for i in range(10, 24))
-    long = f"""\
+def _long(phones: int, hours: str = "") -> str:
+    numbers = "\n".join(f'  - number: "0239 3000 {i:03d}"\n    cost: standard'
+                        for i in range(10, 10 + phones))
+    note = f"hours:\n  note: {{vi: \"{hours}\", en: \"{hours}\"}}\n" if hours else ""
+    return f"""\
 id: fict-long
 name: {{vi: "Trung tâm Hư Cấu có rất nhiều số điện thoại", en: "Many Phones"}}
 kind: ngo
 province: "42"
+website: "https://example.org/trung-tam-hu-cau-co-rat-nhieu-so-dien-thoai"
 phones:
-{phones}
-services:
+{numbers}
+{note}services:
   - category: legal
     description: {{vi: "Tư vấn", en: "Advice"}}
 """ + CONSENTED
-    project = _project(tmp_path, {"ha-tinh/fict-long.yaml": long})
+
+
+def _leaflet_and_warnings(project):
+    """The print leaflet for Hà Tĩnh and the warnings its build gave."""
+    job = leaflets.plan(project, {"province": ["42"], "final": True})[0]
+    made = leaflets.make(project, job, select(project.content, job.edition))
+    return made.artifacts[0].data, made.warnings
+
+
+def test_a_contact_too_long_for_a_code_falls_back_to_calling_its_first_number(
+        tmp_path):
+    national = "national/fict-national.yaml"
+    project = _project(tmp_path, {"ha-tinh/fict-long.yaml": _long(14),
+                                  national: FICTIONAL[national]})
+    pdf, warnings = _leaflet_and_warnings(project)
+    codes = _codes(pdf)
+    # The long entry is still printed and its code still calls it; the other
+    # provider keeps its whole contact.
+    assert b"tel:+842393000010" in codes
+    assert any(c.startswith(b"BEGIN:VCARD") and b"18000000" in c for c in codes)
+    assert "0239 3000 023" in pdfcheck.text(pdf)
+    said = [w for w in warnings if "fict-long" in w]
+    assert said == [
+        "leaflet 42-ha-tinh (leaflet-trifold): provider 'fict-long': its whole "
+        "contact does not fit a QR code here, so its code only calls "
+        "+842393000010; give it a shorter short_name, hours note or address, "
+        "or raise qr.max_span in layouts/leaflet-trifold.yaml"]
+
+
+def test_a_contact_with_a_long_note_keeps_its_numbers_in_the_code(tmp_path):
+    note = "Gọi trước khi đến; nghỉ trưa từ 11 giờ 30 đến 13 giờ 30. " * 3
+    project = _project(tmp_path, {"ha-tinh/fict-long.yaml": _long(3, note)})
+    pdf, warnings = _leaflet_and_warnings(project)
+    [code] = [c for c in _codes(pdf) if b"Many" in c or "Hư".encode() in c]
+    assert code.count(b"TEL;") == 3
+    assert b"NOTE:" not in code and b"URL:" not in code
+    assert any("saves only its name and numbers" in w for w in warnings)
+
+
+def test_a_code_that_fits_no_way_fails_naming_provider_and_excess(tmp_path):
+    layouts = _layouts(tmp_path, "\nqr:\n  max_span: 8mm\n  min_span: 8mm\n")
+    project = _project(tmp_path, {"ha-tinh/fict-long.yaml": _long(14)}, layouts)
     with pytest.raises(QRError) as info:
         _make(project, {"province": ["42"]})
     assert re.fullmatch(
         r"leaflet 42-ha-tinh \(leaflet-trifold\), provider 'fict-long': the payload "
         r"is \d+ bytes, a version \d+ symbol at level M \(\d+ modules\); the space "
-        r"takes 72 modules of 0\.50 mm, so it is \d+ modules \(\d+ bytes\) over\. "
+        r"takes \d+ modules of 0\.\d\d mm, so it is \d+ modules \(\d+ bytes\) over\. "
         r"Shorten the entry \(fewer phones, a shorter short_name or hours note\), "
         r"raise qr\.max_span or choose qr\.payload: tel or url in the layout",
         str(info.value)), str(info.value)

@@ -285,6 +285,23 @@ def test_provider_file_with_another_ending_is_an_error(tmp_path):
         "providers/")
 
 
+def test_system_files_readmes_and_backups_beside_their_file_are_passed_over(
+        tmp_path):
+    litter = {"x/Thumbs.db": "", "x/desktop.ini": "", "README.md": "# notes",
+              "x/~$list.xlsx": "", "x/a.yaml~": MINIMAL, "x/a.yaml.bak": MINIMAL}
+    root = make_content(tmp_path / "content", {"x/a.yaml": MINIMAL, **litter})
+    loaded = load_content(root)
+    assert loaded.problems == []
+    assert [p.id for p in loaded.content.providers] == ["test-org"]
+
+
+def test_a_backup_whose_provider_file_is_gone_is_an_error(tmp_path):
+    root = make_content(tmp_path / "content", {"x/a.yaml": MINIMAL,
+                                               "x/b.yaml~": MINIMAL})
+    (problem,) = load_content(root).problems
+    assert problem.is_error and problem.file.endswith("providers/x/b.yaml~")
+
+
 def test_yml_ending_is_read(tmp_path):
     root = make_content(tmp_path / "content", {"x/a.yml": MINIMAL})
     assert [p.id for p in load_content(root).content.providers] == ["test-org"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from booklet.compose.entry import EntryView, view
 from booklet.compose.text import format_date, format_hours, pick, sort_key, tel_uri
-from booklet.compose.vcard import Contact, payload
+from booklet.compose.vcard import Contact, dialled, payload, tel, vcard
 from booklet.errors import LayoutError
 from booklet.model import Content, Text
 from booklet.select import Entry, Selection
@@ -55,6 +55,10 @@ class ProviderItem:
     payload: bytes | None
     marks: str = ""  # draft only: consent and verification state
     contact: Contact | None = None  # what the QR code saves
+    # Shorter payloads, in order, for when `payload` does not fit the space
+    # the layout gives a code: the contact with only its name and numbers,
+    # then a tel: code that calls the first number.
+    fallbacks: tuple[bytes, ...] = ()
 
     @property
     def undialable(self) -> list[str]:
@@ -170,6 +174,7 @@ def compose(selection: Selection, layouts, layout: dict, provinces: tuple[str, .
             name = own[key]["discreet"].format(n=len(generic))
             item.contact = replace(item.contact, discreet_name=name)
             item.payload = payload(kind, item.contact, True, base)
+            item.fallbacks = fallbacks(kind, item.contact, item.payload, True)
 
     doc = content.document
     hotlines = [HotlineItem(
@@ -240,4 +245,19 @@ def _item(entry: Entry, views: list[EntryView], content: Content, strings: dict,
         id=first.id, name=_pair([v.short_name.text for v in views]),
         place=place, categories=categories, phones=phones, hours=hours,
         website=first.website, how_to_reach=reach, payload=data, marks=marks,
-        contact=contact if kind else None)
+        contact=contact if kind else None,
+        fallbacks=fallbacks(kind, contact, data, discreet) if kind else ())
+
+
+def fallbacks(kind: str, contact: Contact, data: bytes | None,
+              discreet: bool) -> tuple[bytes, ...]:
+    """What a vCard code may shrink to, shortest last, each shorter than
+    the one before; tel: and URL codes have nothing shorter to offer."""
+    if kind != "vcard" or data is None or not dialled(contact):
+        return ()
+    bare = replace(contact, address="", website="", hours="")
+    found = []
+    for shorter in (vcard(bare, discreet), tel(contact)):
+        if shorter and len(shorter) < len(found[-1] if found else data):
+            found.append(shorter)
+    return tuple(found)

@@ -298,7 +298,7 @@ def provider_paths(root: Path, problems: list[Problem]) -> list[Path]:
         return []
     paths = []
     for path in sorted(folder.rglob("*")):
-        if path.is_dir() or path.name.startswith("."):
+        if path.is_dir() or path.name.startswith(".") or _litter(path):
             continue
         if path.suffix.lower() in YAML_SUFFIXES:
             paths.append(path)
@@ -314,6 +314,27 @@ def provider_paths(root: Path, problems: list[Problem]) -> list[Path]:
             "no provider files found, so no provider will be printed",
             "add one .yaml file per provider"))
     return paths
+
+
+# What operating systems and office programs leave beside the files people
+# save: never content, so skipped without a word.
+_SYSTEM_FILES = {"thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"}
+_BACKUP_ENDINGS = ("~", ".bak", ".swp", ".orig", ".tmp")
+
+
+def _litter(path: Path) -> bool:
+    """Whether a file under providers/ is safe to pass over: a system file,
+    an office lock file, a README, or an editor's backup of a provider file
+    that is still there beside it. A backup whose original is gone may be
+    the only copy of a provider, so it stays an error."""
+    name = path.name.lower()
+    if name in _SYSTEM_FILES or name.startswith("~$") or name.startswith("readme"):
+        return True
+    for ending in _BACKUP_ENDINGS:
+        if name.endswith(ending):
+            original = path.with_name(path.name[: -len(ending)])
+            return original.suffix.lower() in YAML_SUFFIXES and original.is_file()
+    return False
 
 
 def _has(loaded: Loaded, key: str, listkey: str) -> bool:

@@ -9,7 +9,7 @@ from booklet.errors import EditionError
 from booklet.finish.output import Artifact
 from booklet.model import Content, Text
 from booklet.products import Job, Made, edition_from
-from booklet.render.leaflet import render
+from booklet.render.leaflet import render, shortened
 from booklet.select import Selection
 
 log = logging.getLogger(__name__)
@@ -135,6 +135,15 @@ def make(project, job: Job, selection: Selection) -> Made:
                 "cannot be dialled safely (invalid or pre-2017 style), so it is "
                 "printed as written but left out of QR codes and links; correct "
                 "it in the provider file")
+    for provider, data in shortened(leaflet, layout):
+        holds = (f"only calls {data.decode()[4:]}" if data.startswith(b"tel:")
+                 else "saves only its name and numbers (no address, website "
+                 "or hours)")
+        warnings.append(
+            f"{where}: provider '{provider}': its whole contact does not fit a "
+            f"QR code here, so its code {holds}; give it a shorter short_name, "
+            f"hours note or address, or raise qr.max_span in "
+            f"layouts/{layout_name}.yaml")
     if leaflet.generic_names:
         warnings.append(
             f"{where}: discreet QR codes save {len(leaflet.generic_names)} "

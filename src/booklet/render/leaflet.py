@@ -418,13 +418,8 @@ class Pieces:
         self.icon_gap = length(blocks["icon_gap"])
         self.column_gap = length(blocks["column_gap"])
         self.links = links
-        q = layout["qr"]
-        self.qr = bool(q.get("show", True))
-        self.qr_min_span = length(q["min_span"])
-        self.qr_max_span = length(q["max_span"])
-        self.min_module = length(q["min_module"])
-        self.prefer_module = length(q.get("prefer_module", q["min_module"]))
-        self.levels = list(q.get("levels", ["M"]))
+        self.qr = bool(layout["qr"].get("show", True))
+        self.layout_qr = layout["qr"]
 
     def text(self, macro: str, values: tuple[str, ...], style: ParagraphStyle,
              width: float, extra: tuple = ()) -> Piece:
@@ -581,8 +576,7 @@ class Pieces:
     def _provider(self, item: ProviderItem, width: float, where: str) -> Piece:
         fitted = None
         if self.qr and item.payload is not None:
-            found = qr.fit(item.payload, self.qr_min_span, self.qr_max_span,
-                           self.min_module, self.prefer_module, self.levels)
+            found, _ = code_for(item, self.layout_qr)
             if isinstance(found, str):
                 raise QRError(
                     f"{where}, provider '{item.id}': {found}. Shorten the entry "
@@ -1114,6 +1108,37 @@ def _flow(layout: dict, sheet: Sheet) -> list[str]:
     return layout["flow"] if layout.get("kind") == "panels" else booklet_flow(sheet)
 
 
+def code_for(item: ProviderItem, q: dict) -> tuple[qr.Fitted | str, int]:
+    """The symbol for `item` in the layout's QR space (`q`, its qr: block),
+    and which of the item's payloads it holds: 0 for the full one, 1 or more
+    for a shorter fallback taken because the full one does not fit. When
+    none fits, the sentence saying why the full payload does not."""
+    space = (length(q["min_span"]), length(q["max_span"]), length(q["min_module"]),
+             length(q.get("prefer_module", q["min_module"])),
+             list(q.get("levels", ["M"])))
+    first = None
+    for index, data in enumerate((item.payload, *item.fallbacks)):
+        found = qr.fit(data, *space)
+        if not isinstance(found, str):
+            return found, index
+        first = first or found
+    return first, 0
+
+
+def shortened(leaflet: Leaflet, layout: dict) -> list[tuple[str, bytes]]:
+    """The providers whose QR code holds a fallback payload, and that payload."""
+    q = layout["qr"]
+    if not q.get("show", True):
+        return []
+    found = []
+    for item in leaflet.local + leaflet.national:
+        if item.payload is not None:
+            fitted, index = code_for(item, q)
+            if index and not isinstance(fitted, str):
+                found.append((item.id, item.fallbacks[index - 1]))
+    return found
+
+
 def _hopeless(leaflet: Leaflet, layout: dict, sheet: Sheet) -> bool:
     """Whether the QR codes alone, at their fixed size and one gap apart,
     are taller than every provider panel of the largest sheet together: then
@@ -1125,10 +1150,7 @@ def _hopeless(leaflet: Leaflet, layout: dict, sheet: Sheet) -> bool:
     for item in leaflet.local + leaflet.national:
         if item.payload is None:
             continue
-        found = qr.fit(item.payload, length(q["min_span"]), length(q["max_span"]),
-                       length(q["min_module"]),
-                       length(q.get("prefer_module", q["min_module"])),
-                       list(q.get("levels", ["M"])))
+        found, _ = code_for(item, q)
         if not isinstance(found, str):  # the layout pass names a bad code
             spans.append(found.span)
     panels = [sheet.panel(name) for name in _flow(layout, sheet)]
