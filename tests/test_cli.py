@@ -18,6 +18,25 @@ def test_option_for_another_product_is_refused(capsys):
         "product, for example: booklet build directory --layout ...\n")
 
 
+def test_province_for_products_without_provinces_is_refused(capsys):
+    # The Word copy and the slides always hold every province.
+    assert main(["build", "docx", "slides", "--province", "40"]) == 2
+    assert capsys.readouterr().err == (
+        "booklet: --province applies to directory, leaflets and inserts only; "
+        "name the product, for example: booklet build directory --province ...\n")
+
+
+def test_a_product_named_twice_is_built_once(tmp_path, capsys):
+    content = make_content(tmp_path / "content")
+    code = main(["build", "docx", "docx", "--lang", "en", "--content", str(content),
+                 "--layouts", str(LAYOUTS), "--output", str(tmp_path / "out"),
+                 "--today", TODAY.isoformat()])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert err.count("docx-en: built") == 1
+    assert "1 file(s) written" in err
+
+
 def test_skip_unverified_without_final_is_refused(capsys):
     assert main(["build", "docx", "--skip-unverified"]) == 2
     assert capsys.readouterr().err == (

@@ -181,7 +181,9 @@ def cmd_build(args) -> int:
     progress = None
     if not args.quiet and sys.stderr.isatty():
         progress = _progress_bar()
-    result = build(project, args.products or list(NAMES), request,
+    # Naming a product twice builds it once.
+    products = list(dict.fromkeys(args.products)) or list(NAMES)
+    result = build(project, products, request,
                    workers=args.jobs, force=args.force,
                    progress=progress)
     if progress:
@@ -211,6 +213,7 @@ def cmd_build(args) -> int:
 # is required, so that an option never silently does nothing.
 _OPTION_PRODUCTS = {
     "layout": ("directory", "leaflets"),
+    "province": ("directory", "leaflets", "inserts"),
     "area": ("leaflets", "directory"),
     "region": ("inserts", "leaflets", "directory"),
     "category": ("inserts", "leaflets", "directory"),

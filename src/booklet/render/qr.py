@@ -153,7 +153,12 @@ def fit(payload: bytes, min_span: float, max_span: float, min_module: float,
     return (f"the payload is {len(payload)} bytes, a version {code.version} "
             f"symbol at level {last} ({code.size} modules); the space takes "
             f"{room} modules of {min_module / 72 * 25.4:.2f} mm, so it is "
-            f"{code.size - room} modules ({over_bytes} bytes) over")
+            f"{_count(code.size - room, 'module')} "
+            f"({_count(over_bytes, 'byte')}) over")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def draw(canvas, x: float, y: float, fitted: Fitted) -> None:
