@@ -184,6 +184,20 @@ def test_codes_and_duplicates_are_errors(tmp_path):
     assert "also used by" in found[0].message
 
 
+def test_a_province_code_given_twice_is_an_error_on_the_second(tmp_path):
+    root = make_content(tmp_path / "content", {"x/a.yaml": MINIMAL})
+    provinces = root / "provinces.yaml"
+    lines = provinces.read_text(encoding="utf-8").splitlines(keepends=True)
+    where = [n for n, line in enumerate(lines) if line.startswith("  - code: ")]
+    lines[where[1]] = lines[where[0]]  # the second province takes the first's code
+    provinces.write_text("".join(lines), encoding="utf-8")
+    code = lines[where[0]].split(": ")[1].strip().strip('"')
+    found = [p for p in load_content(root).problems if p.is_error]
+    assert [(Path(p.file).name, p.line, p.field, p.message) for p in found] == [
+        ("provinces.yaml", where[1] + 1, "code",
+         f"code '{code}' is also given on line {where[0] + 1}")]
+
+
 def test_warnings_for_translation_phone_and_verification(tmp_path):
     text = MINIMAL.replace('{vi: "Tư vấn", en: "Advice"}', '{vi: "Tư vấn"}') + (
         'phones:\n  - number: "12345"\n'

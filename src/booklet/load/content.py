@@ -198,11 +198,25 @@ def _list_of(loaded: Loaded, key: str, model: type[BaseModel], listkey: str):
             f"start the file with '{listkey}:' followed by '- ' items"))
         return []
     result = []
+    lines: dict[str, int | None] = {}  # code -> the line that first gave it
     for i in range(len(items)):
         obj, problems = validate_source(model, source, (listkey, i))
         loaded.problems.extend(problems)
-        if obj is not None:
-            result.append(obj)
+        if obj is None:
+            continue
+        code = getattr(obj, "code", None)
+        line = source.line_of((listkey, i, "code"))
+        if code is not None and code in lines:
+            # Lookups by code would find only one of them, and which one
+            # would depend on the order of the file.
+            loaded.problems.append(Problem(
+                "error", source.file, line, "code",
+                f"code '{code}' is also given on line {lines[code]}",
+                "give each item its own code, or merge the two"))
+            continue
+        if code is not None:
+            lines[code] = line
+        result.append(obj)
     return result
 
 
