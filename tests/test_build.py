@@ -27,7 +27,7 @@ def _plan(project, request):
 
 def _make(project, job, selection):
     if job.param("province") == project.fail_on:
-        raise FitError(f"province {job.param('province')}: panel 2 overflows by 3 mm")
+        raise FitError(f"province {job.param('province')}: panel 2 overflows by 3 mm. Shorten it.")
     body = "\n".join(f"{e.provider.id} {[p.number for p in e.provider.phones]}"
                      for e in selection.entries)
     return Made([Artifact(f"fake/{job.key}.txt", body.encode(), pages=1, kind="txt")])
@@ -92,9 +92,9 @@ def test_a_final_edition_whose_rebuild_fails_is_withdrawn(fake):
     fake.fail_on = "42"
     result = build_module.build(fake, ["fake"], final, force=True)
     assert [(f.key, f.message) for f in result.failures] == [
-        ("fake-42", "province 42: panel 2 overflows by 3 mm; the previous final "
-         "edition (fake/fake-42.txt) was removed, as it no longer matches the "
-         "content")]
+        ("fake-42", "province 42: panel 2 overflows by 3 mm. Shorten it; the "
+         "previous final edition (fake/fake-42.txt) was removed, as this build "
+         "could not confirm it is still fit to hand out")]
     assert not (out / "fake/fake-42.txt").exists()
     manifest = json.loads((out / "manifest.json").read_text())
     assert "fake/fake-42.txt" not in manifest["files"]
@@ -107,7 +107,7 @@ def test_a_draft_whose_rebuild_fails_stays(fake):
     fake.fail_on = "42"
     result = run(fake, force=True)
     assert [f.message for f in result.failures] == [
-        "province 42: panel 2 overflows by 3 mm"]
+        "province 42: panel 2 overflows by 3 mm. Shorten it."]
     assert (fake.output_dir / "fake/fake-42.txt").exists()
 
 
@@ -123,7 +123,7 @@ def test_failed_job_is_named_and_others_build(fake):
     fake.fail_on = "40"
     result = run(fake)
     assert [(f.key, f.message) for f in result.failures] == [
-        ("fake-40", "province 40: panel 2 overflows by 3 mm")]
+        ("fake-40", "province 40: panel 2 overflows by 3 mm. Shorten it.")]
     assert result.written == ["fake/fake-42.txt"]
 
 

@@ -163,8 +163,10 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
     result = BuildResult()
 
     def fail(job: Job, message: str) -> None:
-        result.failures.append(Failure(job.key, message + _withdraw(
-            out, manifest, job)))
+        withdrawn = _withdraw(out, manifest, job)
+        if withdrawn:
+            message = message.rstrip(". ") + withdrawn
+        result.failures.append(Failure(job.key, message))
         write_manifest(out, manifest)
 
     pending: list[tuple[Job, Selection, ProductReport]] = []
@@ -352,7 +354,7 @@ def _withdraw(out: Path, manifest: dict, job: Job) -> str:
     if not gone:
         return ""
     return (f"; the previous final edition ({', '.join(gone)}) was removed, as "
-            "it no longer matches the content")
+            "this build could not confirm it is still fit to hand out")
 
 
 def _remove_leftovers(out: Path) -> None:
