@@ -138,5 +138,9 @@ def test_final_refuses_a_number_that_could_ring_a_stranger(fictional):
         select(fictional.content, Edition("public", final=True))
     assert ("fict-clinic" in str(caught.value)
             and "pre-2017 landline" in str(caught.value))
+    # The entry is verified: the refusal says what else it is for.
+    assert str(caught.value).startswith(
+        "a final edition cannot include entries that are unverified or have a "
+        "number that could ring a stranger:")
     draft = select(fictional.content, Edition("public"))
     assert "fict-clinic" in draft.ids

@@ -189,10 +189,11 @@ def select(content: Content, edition: Edition) -> Selection:
                                         selection.decisions))
     if stale:
         raise EditionError(
-            "a final edition cannot include unverified entries:\n  "
+            "a final edition cannot include entries that are unverified or "
+            "have a number that could ring a stranger:\n  "
             + "\n  ".join(stale)
-            + "\nVerify them, build a draft, or add --skip-unverified to leave "
-            "them out.")
+            + "\nVerify them and correct their numbers, build a draft, or add "
+            "--skip-unverified to leave them out.")
     return selection
 
 
