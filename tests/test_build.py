@@ -27,7 +27,8 @@ def _plan(project, request):
 
 def _make(project, job, selection):
     if job.param("province") == project.fail_on:
-        raise FitError(f"province {job.param('province')}: panel 2 overflows by 3 mm. Shorten it.")
+        raise FitError(f"province {job.param('province')}: panel 2 overflows by "
+                       "3 mm. Shorten it.")
     body = "\n".join(f"{e.provider.id} {[p.number for p in e.provider.phones]}"
                      for e in selection.entries)
     return Made([Artifact(f"fake/{job.key}.txt", body.encode(), pages=1, kind="txt")])

@@ -210,6 +210,17 @@ def test_warnings_for_translation_phone_and_verification(tmp_path):
     assert found[2].message.startswith("no English text")
 
 
+def test_a_verification_dated_after_today_is_a_warning(tmp_path):
+    root = make_content(tmp_path / "content")
+    loaded = load_content(root)
+    # One fixture was verified on 2026-11-01, the others earlier.
+    found = [p for p in check_loaded(loaded, [], today=dt.date(2026, 10, 31))
+             if p.field == "verification.date"]
+    assert [(Path(p.file).name, p.severity, p.message) for p in found] == [
+        ("fict-national.yaml", "warning", "verified on 2026-11-01, after today "
+         "(2026-10-31); a final edition refuses it")]
+
+
 def test_old_landline_style_is_flagged(tmp_path):
     text = MINIMAL + 'phones:\n  - number: "08.38346080"\n'
     (problem,) = [p for p in problems_of(provider_tree(tmp_path, org=text))

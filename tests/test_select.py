@@ -84,6 +84,9 @@ def test_final_caseworker_edition_leaves_out_only_a_refusal(fictional):
     reasons = {d.provider: d.reason for d in selection.decisions
                if d.action == "excluded"}
     assert reasons["fict-noconsent"] == "print consent to publish refused"
+    screen = select(fictional.content, Edition("public", medium="screen", final=True))
+    assert {d.provider: d.reason for d in screen.decisions}["fict-noconsent"] == (
+        "digital consent to publish refused")
 
 
 def test_final_refuses_stale_verification_naming_each(fictional):
@@ -93,6 +96,14 @@ def test_final_refuses_stale_verification_naming_each(fictional):
     message = str(caught.value)
     assert "fict-clinic" in message and "more than 12 months ago" in message
     assert "--skip-unverified" in message
+
+
+def test_final_refuses_a_verification_dated_after_today(fictional):
+    early = dt.date(2026, 9, 1)  # fict-clinic says it was verified on 2026-09-15
+    with pytest.raises(EditionError) as caught:
+        select(fictional.content, Edition("public", final=True, today=early))
+    assert "fict-clinic" in str(caught.value)
+    assert "verified on 2026-09-15, which is after today" in str(caught.value)
 
 
 def test_final_skip_unverified_lists_what_it_left_out(fictional):

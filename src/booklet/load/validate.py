@@ -147,6 +147,11 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
             add(("verification", "status"), "warning",
                 "not verified yet (desk research only)",
                 "call the provider and record status: verified with the date")
+        elif v.date and v.date > today:
+            add(("verification", "date"), "warning",
+                f"verified on {v.date.isoformat()}, after today "
+                f"({today.isoformat()}); a final edition refuses it",
+                "write the date the call was made")
         elif v.date and is_stale(v.date, max_age, today):
             add(("verification", "date"), "warning",
                 f"verified on {v.date.isoformat()}, more than {max_age} months ago",

@@ -145,6 +145,10 @@ def _verification(provider: Provider, max_age: int, today: dt.date) -> str | Non
     v = provider.verification
     if v.status is not VerificationStatus.verified:
         return "not verified (desk research only)"
+    if v.date and v.date > today:
+        # Most likely a typing slip; taken as written, it would keep the
+        # entry fresh for longer than it was checked.
+        return f"verified on {v.date.isoformat()}, which is after today"
     if v.date and is_stale(v.date, max_age, today):
         return f"verified on {v.date.isoformat()}, more than {max_age} months ago"
     return None
@@ -170,11 +174,12 @@ def select(content: Content, edition: Edition) -> Selection:
         # handed over too, so a provider that said no is left out of them.
         needed = edition.audience == "public" or answer is Answer.no
         if edition.final and needed and answer is not Answer.yes:
+            # Named as the provider file names it (consent.print, .digital).
+            kind = "digital" if edition.medium == "screen" else "print"
             selection.decisions.append(Decision(
                 provider.id, "excluded",
-                f"{edition.medium} consent to publish refused"
-                if answer is Answer.no
-                else f"no {edition.medium} consent to publish"))
+                f"{kind} consent to publish refused" if answer is Answer.no
+                else f"no {kind} consent to publish"))
             continue
         why = _verification(provider, max_age, today) or _undialable(
             provider, edition)
