@@ -154,6 +154,15 @@ def test_two_ways_of_choosing_leaflets_are_refused(bundled):
                                 "province": ["40"]})
 
 
+def test_a_region_without_local_providers_says_why_nothing_is_built(bundled):
+    with pytest.raises(EditionError) as info:
+        leaflets.plan(bundled, {"region": "central-highlands"})
+    assert str(info.value) == (
+        "no province of region 'central-highlands' has a provider of its own, so "
+        "there is no leaflet to build for it; to hand out one with the national "
+        "services only, name the province: --province 52 66 ...")
+
+
 def test_unknown_province_names_the_accepted_ones(bundled):
     with pytest.raises(EditionError) as info:
         leaflets.plan(bundled, {"province": ["40", "99"]})

@@ -59,6 +59,12 @@ def _targets(content: Content, request: dict) -> list[tuple[str, tuple[str, ...]
                 f"no region '{request['region']}' in content/regions.yaml; "
                 "accepted: " + ", ".join(r.code for r in content.regions))
         codes = [c for c in codes if c in region.provinces]
+        if not codes:
+            raise EditionError(
+                f"no province of region '{region.code}' has a provider of its "
+                "own, so there is no leaflet to build for it; to hand out one "
+                "with the national services only, name the province: "
+                "--province " + " ".join(region.provinces[:2]) + " ...")
     if request.get("province"):
         unknown = [c for c in request["province"] if c not in known]
         if unknown:
