@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
+import shutil
 import unicodedata
 
 import pikepdf
@@ -81,7 +83,37 @@ def test_plan_refuses_an_unknown_layout(bundled):
     with pytest.raises(BookletError) as err:
         directory.plan(bundled, {"layout": "poster"})
     assert str(err.value) == (
-        "directory: unknown layout 'poster' for --layout; use one of: print, screen")
+        "directory: no layout 'poster' for --layout; use print, screen or the name "
+        f"of a file in {LAYOUTS} whose medium is print or screen")
+    with pytest.raises(BookletError) as err:
+        directory.plan(bundled, {"layout": "leaflet-trifold"})
+    assert str(err.value).startswith(
+        f"directory: {LAYOUTS / 'leaflet-trifold.yaml'} is not a directory layout")
+
+
+def test_a_layout_file_of_ones_own_builds_by_its_name(tmp_path):
+    from booklet.project import open_project
+    layouts = tmp_path / "layouts"
+    shutil.copytree(LAYOUTS, layouts)
+    fonts = layouts / "fonts.yaml"
+    fonts.write_text(fonts.read_text(encoding="utf-8").replace(
+        "directory: ../fonts", f"directory: {LAYOUTS.parent / 'fonts'}"),
+        encoding="utf-8")
+    # A larger page for readers with poor sight: the print layout, on A4.
+    (layouts / "large.yaml").write_text(
+        "extends: print\npage:\n  trim: [210mm, 297mm]\n"
+        "impose:\n  sheet: [420mm, 297mm]\n", encoding="utf-8")
+    project = open_project(make_content(tmp_path / "content"), layouts,
+                           tmp_path / "output", TODAY)
+    built = make_all(project, {"layout": "large", "lang": "en"})
+    assert list(built) == ["directory-en-large"]
+    files = built["directory-en-large"]["files"]
+    assert sorted(files) == ["directory/directory-en-large-a3-imposed.pdf",
+                             "directory/directory-en-large.pdf"]
+    page = PdfReader(io.BytesIO(files["directory/directory-en-large.pdf"])).pages[0]
+    x0, y0, x1, y1 = (float(v) for v in page["/TrimBox"])
+    assert (round((x1 - x0) / MM), round((y1 - y0) / MM)) == (210, 297)
+    assert built["directory-en-large"]["job"].edition.medium == "print"
 
 
 def test_caseworker_directory_has_its_own_keys(bundled):

@@ -179,7 +179,11 @@ def test_unknown_language_and_layout_are_refused(bundled):
         "leaflets come in vi+en, vi, en; 'fr' is not one of them")
     with pytest.raises(EditionError) as info:
         leaflets.plan(bundled, {"layout": "poster"})
-    assert str(info.value) == "no leaflet layout 'poster'; accepted: trifold, a6"
+    assert str(info.value) == (
+        "no leaflet layout 'poster' (a file layouts/leaflet-poster.yaml); "
+        "accepted: a6, trifold")
+    with pytest.raises(EditionError):  # made with every printed leaflet
+        leaflets.plan(bundled, {"layout": "phone"})
 
 
 def test_every_province_gets_a_sound_a4_trifold_and_a_phone_variant(built, expected):

@@ -314,6 +314,20 @@ def test_a_code_that_fits_no_way_fails_naming_provider_and_excess(tmp_path):
         str(info.value)), str(info.value)
 
 
+def test_a_leaflet_layout_of_ones_own_builds_by_its_name(tmp_path):
+    layouts = _layouts(tmp_path)
+    # The trifold with the leaflet's QR codes a little larger.
+    (layouts / "leaflet-roomy.yaml").write_text(
+        "extends: leaflet-trifold\nqr:\n  prefer_module: 0.6mm\n", encoding="utf-8")
+    project = _project(tmp_path, None, layouts)
+    built = _make(project, {"province": ["42"], "layout": "roomy"})
+    # The phone variant is the one every printed layout shares.
+    assert sorted(built) == ["leaflets/leaflet-42-ha-tinh-vi+en-phone.pdf",
+                             "leaflets/leaflet-42-ha-tinh-vi+en-roomy.pdf"]
+    assert b"TEL;TYPE=VOICE:+842393000003" in b"".join(
+        _codes(built["leaflets/leaflet-42-ha-tinh-vi+en-roomy.pdf"]))
+
+
 def test_tel_and_url_payloads_chosen_in_the_layout_scan_back(tmp_path):
     layouts = tmp_path / "layouts"
     shutil.copytree(LAYOUTS, layouts)

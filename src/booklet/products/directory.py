@@ -27,7 +27,10 @@ LAYOUTS = ("print", "screen")
 def plan(project, request: dict) -> list[Job]:
     """One job per language and layout asked for (default: all four)."""
     langs = _narrow(request.get("lang"), LANGS, "language", "--lang")
-    layouts = _narrow(request.get("layout"), LAYOUTS, "layout", "--layout")
+    layouts = [request["layout"]] if request.get("layout") else list(LAYOUTS)
+    media = {name: _medium(project.layouts, name) for name in layouts}
+    sheets = {name: _sheet_name(project.layouts.get(name)) for name in layouts
+              if media[name] == "print"}
     audience = request.get("audience") or "public"
     provinces, categories = _scope(project.content, request)
     # A narrowed directory is named after its scope, so that it never
@@ -42,16 +45,49 @@ def plan(project, request: dict) -> list[Job]:
         for layout in layouts:
             key = f"directory-{lang}-{layout}{suffix}"
             outputs = [f"directory/{key}.pdf"]
-            if layout == "print":
-                imposed = key.replace("-print", "-print-a4-imposed", 1)
+            if media[layout] == "print":
+                imposed = key.replace(f"-{layout}",
+                                      f"-{layout}-{sheets[layout]}-imposed", 1)
                 outputs.append(f"directory/{imposed}.pdf")
             jobs.append(Job(
                 product="directory", key=key,
-                edition=edition_from(request, audience, layout,
+                edition=edition_from(request, audience, media[layout],
                                      provinces=provinces, categories=categories),
-                params=(("lang", lang), ("layout", layout)),
+                params=(("lang", lang), ("layout", layout),
+                        ("medium", media[layout])),
                 outputs=tuple(outputs)))
     return jobs
+
+
+_PAPER = {(297, 210): "a4", (420, 297): "a3", (210, 148): "a5"}
+
+
+def _sheet_name(layout: dict) -> str:
+    """The imposed file's paper, by name where it has one (a4) or by size."""
+    sheet = layout.get("impose", {}).get("sheet")
+    if not sheet:
+        return "sheet"  # _make says what is missing
+    w, h = (round(length(v) / 72 * 25.4) for v in sheet)
+    return _PAPER.get((max(w, h), min(w, h)), f"{w}x{h}mm")
+
+
+def _medium(layouts, name: str) -> str:
+    """What a directory layout is for, print or screen (its `medium`): that
+    decides which consent applies, links, and the imposed copy."""
+    try:
+        layout = layouts.get(name)
+    except BookletError as exc:
+        raise BookletError(
+            f"directory: no layout '{name}' for --layout; use print, screen or "
+            f"the name of a file in {layouts.root} whose medium is print or "
+            "screen") from exc
+    medium = layout.get("medium")
+    if medium not in ("print", "screen"):
+        raise BookletError(
+            f"directory: {layouts.root / (name + '.yaml')} is not a directory "
+            f"layout (medium: {medium}); a directory layout says medium: print "
+            "or medium: screen, most simply by extends: print or extends: screen")
+    return medium
 
 
 def _scope_suffix(request: dict) -> str:
@@ -132,25 +168,26 @@ def _collector_spared():
 
 def _make(project, job: Job, selection: Selection) -> Made:
     lang, layout = job.param("lang"), job.param("layout")
+    medium = job.param("medium")
     layouts = project.layouts
     register(layouts.fonts())
     book = compose(selection, layouts, layout, lang)
-    pdf, pages, blanks = render(book, print_=layout == "print")
+    pdf, pages, blanks = render(book, print_=medium == "print")
     log.info("%s: %d pages (%d blank), %d entries", job.key, pages, blanks,
              len(selection.entries))
     warnings = list(book.warnings)
-    if layout == "screen" and can_compact():
+    if medium == "screen" and can_compact():
         # Free the typesetting's leftovers first: the compaction then reuses
         # their memory instead of raising the job's peak.
         gc.collect()
         pdf = compact(pdf)
-    elif layout == "screen":
+    elif medium == "screen":
         warnings.append(
             "the screen edition is not compacted (about 2.5 times larger) because "
             "pikepdf is not installed; install pikepdf to pack its links and "
             "bookmarks into object streams")
     artifacts = [Artifact(job.outputs[0], pdf, pages)]
-    if layout == "print":
+    if medium == "print":
         sheet = book.layout.get("impose", {}).get("sheet")
         if not sheet:
             raise LayoutError(

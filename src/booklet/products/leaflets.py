@@ -85,9 +85,17 @@ def plan(project, request: dict) -> list[Job]:
         raise EditionError(
             f"leaflets come in {', '.join(LANGS)}; '{lang}' is not one of them")
     layout = request.get("layout") or "trifold"
-    if layout not in LAYOUTS:
+    # A leaflet layout is a file leaflet-NAME.yaml; the phone variant is
+    # made with every printed one, not on its own.
+    named = LAYOUTS.get(layout, f"leaflet-{layout}")
+    if named == PHONE or not (project.layouts.root / f"{named}.yaml").is_file():
+        known = sorted({*LAYOUTS, *(
+            p.stem.removeprefix("leaflet-")
+            for p in project.layouts.root.glob("leaflet-*.yaml")
+            if p.stem != PHONE)})
         raise EditionError(
-            f"no leaflet layout '{layout}'; accepted: {', '.join(LAYOUTS)}")
+            f"no leaflet layout '{layout}' (a file layouts/leaflet-{layout}.yaml); "
+            f"accepted: {', '.join(known)}")
     categories = tuple(request["category"]) if request.get("category") else None
     jobs = []
     # A leaflet narrowed to some services, or with discreet codes, is named so:
@@ -95,16 +103,19 @@ def plan(project, request: dict) -> list[Job]:
     narrowed = "".join(f"-{c}" for c in sorted(categories or ())) + (
         "-discreet" if request.get("discreet") else "")
     for name, codes in _targets(content, request):
-        base = (f"leaflet-{name}{narrowed}-{lang}"
-                + ("" if layout == "trifold" else f"-{layout}"))
-        for medium, layout_name, suffix in (("print", LAYOUTS[layout], ""),
-                                            ("screen", PHONE, "-phone")):
-            path = f"leaflets/{base}{suffix}.pdf"
+        base = f"leaflet-{name}{narrowed}-{lang}"
+        # The phone variant does not depend on the printed layout: whichever
+        # is asked for, it is the same job and the same file.
+        printed = base + ("" if layout == "trifold" else f"-{layout}")
+        for medium, layout_name, key, stem in (
+                ("print", named, printed, printed),
+                ("screen", PHONE, base, f"{base}-phone")):
+            path = f"leaflets/{stem}.pdf"
             params = (("provinces", codes), ("lang", lang),
                       ("layout", layout_name), ("place", name),
                       ("discreet", bool(request.get("discreet"))))
             jobs.append(Job(
-                product="leaflets", key=f"{base}-{medium}",
+                product="leaflets", key=f"{key}-{medium}",
                 edition=edition_from(request, "public", medium, provinces=codes,
                                      categories=categories),
                 params=params, outputs=(path,)))
