@@ -322,6 +322,19 @@ def test_draft_marks_pending_consent_and_verification(bundled_built, bundled):
     assert pdfcheck.squash(strings["not_verified"]) in text
 
 
+def test_a_fee_reads_as_a_sentence_of_its_own(bundled_built, bundled):
+    for lang in ("vi", "en"):
+        fees = bundled.layouts.strings(lang)["fees"].values()
+        text = " ".join(pdfcheck.text(main_pdf(bundled_built,
+                                               f"directory-{lang}-print")).split())
+        found = 0
+        for fee in fees:
+            # Never "... tháng thứ 6. chưa rõ phí" with a lower-case start.
+            assert f". {fee}" not in text, (lang, fee)
+            found += text.count(f". {fee[0].upper()}{fee[1:]}")
+        assert found >= len(bundled.content.providers), lang
+
+
 def test_final_has_no_stamp_and_leaves_out_the_unconsented(final_built, fictional):
     from tests.conftest import NO_CONSENT_NAME
     for key in KEYS:

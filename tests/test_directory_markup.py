@@ -67,6 +67,20 @@ def test_paragraph_runs_equal_reportlabs_own_parse(typesetter, markup):
     assert _essentials(ours) == _essentials(theirs)
 
 
+@pytest.mark.parametrize(("room", "kept"), [(5, 5), (4, 3), (3, 3), (2, 2), (1, 0)])
+def test_a_split_paragraph_leaves_no_line_alone(typesetter, room, kept):
+    ts, style = typesetter
+    para = ts.para("<br/>".join(f"line {i}" for i in range(5)), "body")
+    para.wrap(200, 1000)
+    assert para.line_count == 5
+    parts = para.split(200, room * style.leading)
+    for part in parts:
+        part.wrap(200, 1000)
+    counts = [part.line_count for part in parts]
+    # Whole, or at least two lines on each side of the page break.
+    assert counts == ([5] if kept == 5 else [] if kept == 0 else [kept, 5 - kept])
+
+
 def test_lines_break_within_the_measure_and_keep_every_word(typesetter):
     ts, _ = typesetter
     markup = MARKUP[4] + " " + " ".join(MARKUP[:3])

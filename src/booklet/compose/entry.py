@@ -141,7 +141,9 @@ def view(entry: Entry, content: Content, strings: dict, lang: str) -> EntryView:
             category_short=pick(category.short, lang)[0] if category else s.category,
             icon=category.icon if category else "info",
             description=line(s.description, f"services[{i}].description"),
-            fees=strings["fees"][s.fees.kind], fees_code=s.fees.kind,
+            # A fee of two or three words stays on one line ("Miễn phí").
+            fees=strings["fees"][s.fees.kind].replace(" ", "\u00a0"),
+            fees_code=s.fees.kind,
             fees_note=line(s.fees.note, f"services[{i}].fees.note"),
             criteria=criteria,
             eligibility_notes=line(s.eligibility.notes,

@@ -329,6 +329,10 @@ class Lines(Flowable):
         fit = int((ah + 1e-8) / self.style.leading)
         if fit >= len(self.lines):
             return [self]
+        if fit == len(self.lines) - 1:
+            # Nor may a paragraph's last line open the next frame alone (a
+            # widow): one more line goes with it.
+            fit -= 1
         if fit <= 1:
             # A lone first line at the foot of a frame is an orphan: the
             # whole paragraph moves on instead.
