@@ -335,6 +335,21 @@ def test_a_fee_reads_as_a_sentence_of_its_own(bundled_built, bundled):
         assert found >= len(bundled.content.providers), lang
 
 
+def test_phone_numbers_and_fees_never_break_across_lines(bundled_built, bundled):
+    numbers = {ph.number for p in bundled.content.providers for ph in p.phones}
+    for lang in ("vi", "en"):
+        fees = bundled.layouts.strings(lang)["fees"].values()
+        for layout in ("print", "screen"):
+            text = pdfcheck.text(main_pdf(bundled_built, f"directory-{lang}-{layout}"))
+            lines = [" ".join(line.split()) for line in text.splitlines()]
+            joined = " ".join(text.split())
+            for words in [*numbers, *(f[0].upper() + f[1:] for f in fees)]:
+                whole = sum(line.count(words) for line in lines)
+                assert whole == joined.count(words), (lang, layout, words)
+            # A separating dot keeps to what it follows.
+            assert not [line for line in lines if line.startswith("·")]
+
+
 def test_final_has_no_stamp_and_leaves_out_the_unconsented(final_built, fictional):
     from tests.conftest import NO_CONSENT_NAME
     for key in KEYS:

@@ -106,9 +106,14 @@ class Book:
 
 def parse_blocks(text: str) -> list[Block]:
     """The <block> elements of rendered template text, in order."""
+    # Template line breaks and indents fold into single spaces; no-break
+    # spaces (nobr: phone numbers, fees) are not white space to fold.
     return [Block(m.group(1) and _attrs(m.group(1)).get("k", "p"),
-                  " ".join(m.group(2).split()), _attrs(m.group(1)))
+                  _FOLD.sub(" ", m.group(2)).strip(" "), _attrs(m.group(1)))
             for m in _BLOCK.finditer(text)]
+
+
+_FOLD = re.compile(r"[ \t\r\n]+")
 
 
 def _attrs(text: str) -> dict[str, str]:
@@ -303,7 +308,8 @@ def _index(book: Book, item: EntryBlocks, where: str,
     name = item.view.name.text
     muted = book.colours["muted"]
     shown = f"<i>{esc(name)}</i>" if item.view.name.fallback else esc(name)
-    markup = f'{shown} <font color="{muted}">· {esc(nobr(where))}</font>'
+    # The dot keeps to the name: a line never opens with it.
+    markup = f'{shown}\u00a0<font color="{muted}">· {esc(nobr(where))}</font>'
     key = sort_key(name, lang)
     book.index_alpha.append(IndexLine(markup, item.dest, key))
     other = item.view.other_name
