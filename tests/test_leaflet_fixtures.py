@@ -171,6 +171,23 @@ def test_draft_stamps_every_page_and_marks_unconfirmed_consent(fictional_leaflet
     assert "Chưa xác nhận đồng ý" not in text
 
 
+def test_the_draft_stamp_stands_clear_of_the_cover_icons(fictional_leaflets):
+    pdf = fictional_leaflets["draft"]["leaflets/leaflet-42-ha-tinh-vi+en.pdf"]
+    image = pdfcheck.render(pdf, 0, DPI).astype(int)
+    # The cover is the right-hand panel of the outside; its top 20 mm hold
+    # the red stamp, then the row of category icons.
+    top = image[:int(20 * PX), int(200 * PX):]
+    r, g, b = top[..., 0], top[..., 1], top[..., 2]
+    # Red, even where anti-aliasing pales it; the icons are teal.
+    red = (r - g > 40).any(axis=1)
+    teal = (((r + g + b) < 450) & (g - r > 40)).any(axis=1)
+    stamp_rows = np.where(red)[0]
+    icon_rows = np.where(teal)[0]
+    assert stamp_rows.size and icon_rows.size
+    assert stamp_rows[0] >= 4.9 * PX  # clear of the trim
+    assert icon_rows[0] - stamp_rows[-1] >= 1.5 * PX
+
+
 def test_final_has_no_stamp_and_leaves_out_providers_without_consent(
         fictional_leaflets):
     for path, pdf in fictional_leaflets["final"].items():
