@@ -282,6 +282,24 @@ def test_a_provider_missing_from_the_workbook_is_removed_only_when_asked(
     assert outcome.count("unchanged") == 4
 
 
+def test_template_and_export_are_the_same_bytes_for_the_same_content(tmp_path):
+    import time
+    project = open_project(make_content(tmp_path / "c"), LAYOUTS, tmp_path, TODAY)
+    made = []
+    for i in range(2):
+        if i:
+            time.sleep(2.1)  # past the two seconds a ZIP entry's date resolves
+        template = tmp_path / f"template-{i}.xlsx"
+        export = tmp_path / f"export-{i}.xlsx"
+        excel.write_template(project, template)
+        excel.write_export(project, export)
+        made.append((template.read_bytes(), export.read_bytes()))
+    assert made[0] == made[1]
+    edition = project.content.document.settings.edition_date
+    props = load_workbook(tmp_path / "export-0.xlsx").properties
+    assert props.created.date() == props.modified.date() == edition
+
+
 def test_bundled_content_exports_and_reimports_byte_for_byte(tmp_path):
     copy = tmp_path / "content"
     shutil.copytree(CONTENT, copy)

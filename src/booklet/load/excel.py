@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.writer.excel import ExcelWriter
 from pydantic import ValidationError
 
 from booklet.errors import ImportProblem
@@ -65,6 +66,7 @@ from booklet.load.workbook import (
     services_sheet,
 )
 from booklet.model import Content, Provider
+from booklet.ooxml import restamp
 
 log = logging.getLogger(__name__)
 
@@ -202,7 +204,8 @@ def _content_for_template(project) -> Content:
 
 def write_template(project, path: Path) -> None:
     """The empty data-collection workbook."""
-    _save(_workbook(_content_for_template(project), []), Path(path))
+    content = _content_for_template(project)
+    _save(_workbook(content, []), Path(path), content.document.settings.edition_date)
 
 
 def write_export(project, path: Path) -> None:
@@ -210,13 +213,21 @@ def write_export(project, path: Path) -> None:
     content = project.content  # raises when the content has errors
     providers = sorted(content.providers, key=lambda p: (
         content.provider_files.get(p.id, ""), p.id))
-    _save(_workbook(content, providers), Path(path))
+    _save(_workbook(content, providers), Path(path),
+          content.document.settings.edition_date)
 
 
-def _save(wb: Workbook, path: Path) -> None:
+def _save(wb: Workbook, path: Path, when: dt.date) -> None:
+    """Write `wb` dated `when`, so that the same content gives the same bytes:
+    openpyxl's own save dates the file and its ZIP entries with the time of
+    saving."""
+    stamp = dt.datetime.combine(when, dt.time())
+    wb.properties.created = wb.properties.modified = stamp
+    wb.properties.creator = wb.properties.lastModifiedBy = "booklet"
     buffer = io.BytesIO()
-    wb.save(buffer)
-    write_atomic(path, buffer.getvalue())
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    write_atomic(path, restamp(buffer.getvalue()))
     log.info("wrote %s", path)
 
 

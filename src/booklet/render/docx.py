@@ -7,7 +7,6 @@ import copy
 import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -23,13 +22,11 @@ from lxml.etree import SubElement
 
 from booklet.errors import LayoutError
 from booklet.layouts import length
+from booklet.ooxml import restamp
 
 # Word reads the language of each run from w:lang; spelling and hyphenation
 # follow it (BCP 47 tags as Word writes them).
 LANG_TAGS = {"vi": "vi-VN", "en": "en-GB"}
-# A ZIP entry cannot be dated before 1980 (PKWARE APPNOTE 4.4.6): a fixed
-# date makes two builds of the same content byte-identical.
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # Element and attribute names of the body, resolved once.
 _P, _PPR, _PSTYLE, _R, _RPR, _RSTYLE, _T, _TAB, _BR, _TC, _HYPERLINK = (
     qn(f"w:{tag}") for tag in ("p", "pPr", "pStyle", "r", "rPr", "rStyle", "t",
@@ -378,20 +375,3 @@ def uri(url: str) -> str:
     """`url` with non-ASCII characters percent-encoded (RFC 3986 section 2.1),
     as a relationship target must be a URI; the link text stays as written."""
     return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
-
-
-def restamp(data: bytes) -> bytes:
-    """Rewrite a ZIP package with fixed timestamps, [Content_Types].xml first
-    (ECMA-376 Part 2 recommends it) and the rest sorted by name."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    names = sorted(source.namelist(),
-                   key=lambda n: (n != "[Content_Types].xml", n))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 0
-            target.writestr(info, source.read(name), compresslevel=9)
-    return out.getvalue()
