@@ -320,6 +320,17 @@ def test_system_files_readmes_and_backups_beside_their_file_are_passed_over(
     assert [p.id for p in loaded.content.providers] == ["test-org"]
 
 
+def test_a_yaml_file_is_never_passed_over_whatever_its_name(tmp_path):
+    root = make_content(tmp_path / "content", {
+        "x/README-house.yaml": MINIMAL, "x/.hidden.yaml": MINIMAL.replace(
+            "id: test-org", "id: hidden-org")})
+    loaded = load_content(root)
+    assert [p.id for p in loaded.content.providers] == ["test-org"]
+    (problem,) = loaded.problems
+    assert problem.is_error and problem.file.endswith("providers/x/.hidden.yaml")
+    assert problem.fix == "rename it to hidden.yaml, or delete it"
+
+
 def test_a_backup_whose_provider_file_is_gone_is_an_error(tmp_path):
     root = make_content(tmp_path / "content", {"x/a.yaml": MINIMAL,
                                                "x/b.yaml~": MINIMAL})

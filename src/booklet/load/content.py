@@ -312,9 +312,15 @@ def provider_paths(root: Path, problems: list[Problem]) -> list[Path]:
         return []
     paths = []
     for path in sorted(folder.rglob("*")):
-        if path.is_dir() or path.name.startswith(".") or _litter(path):
+        if path.is_dir() or _litter(path):
             continue
-        if path.suffix.lower() in YAML_SUFFIXES:
+        if path.suffix.lower() in YAML_SUFFIXES and path.name.startswith("."):
+            # Hidden from most file browsers, so it is easy to keep by mistake.
+            problems.append(Problem(
+                "error", display_path(path), None, "",
+                "this hidden file is not read as a provider",
+                f"rename it to {path.name.lstrip('.')}, or delete it"))
+        elif path.suffix.lower() in YAML_SUFFIXES:
             paths.append(path)
         else:
             problems.append(Problem(
@@ -337,12 +343,15 @@ _BACKUP_ENDINGS = ("~", ".bak", ".swp", ".orig", ".tmp")
 
 
 def _litter(path: Path) -> bool:
-    """Whether a file under providers/ is safe to pass over: a system file,
-    an office lock file, a README, or an editor's backup of a provider file
-    that is still there beside it. A backup whose original is gone may be
-    the only copy of a provider, so it stays an error."""
+    """Whether a file under providers/ is safe to pass over: a system or
+    hidden file, an office lock file, a README, or an editor's backup of a
+    provider file that is still there beside it. A backup whose original is
+    gone may be the only copy of a provider, so it stays an error; so does
+    any .yaml file, whatever its name."""
     name = path.name.lower()
-    if name in _SYSTEM_FILES or name.startswith("~$") or name.startswith("readme"):
+    if path.suffix.lower() in YAML_SUFFIXES:
+        return False  # whatever its name, it may hold a provider
+    if (name in _SYSTEM_FILES or name.startswith(("~$", ".", "readme"))):
         return True
     for ending in _BACKUP_ENDINGS:
         if name.endswith(ending):
