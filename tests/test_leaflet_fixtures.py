@@ -280,9 +280,9 @@ phones:
 """ + CONSENTED
 
 
-def _leaflet_and_warnings(project):
+def _leaflet_and_warnings(project, final: bool = True):
     """The print leaflet for Hà Tĩnh and the warnings its build gave."""
-    job = leaflets.plan(project, {"province": ["42"], "final": True})[0]
+    job = leaflets.plan(project, {"province": ["42"], "final": final})[0]
     made = leaflets.make(project, job, select(project.content, job.edition))
     return made.artifacts[0].data, made.warnings
 
@@ -303,8 +303,10 @@ def test_a_contact_too_long_for_a_code_falls_back_to_calling_its_first_number(
     assert said == [
         "leaflet 42-ha-tinh (leaflet-trifold): provider 'fict-long': its whole "
         "contact does not fit a QR code here, so its code only calls "
-        "+842393000010; give it a shorter short_name, hours note or address, "
-        "or raise qr.max_span in layouts/leaflet-trifold.yaml"]
+        "+842393000010; give it a shorter short_name, address, website or hours "
+        "note, or raise qr.max_span in layouts/leaflet-trifold.yaml"]
+    # Its caption says the code calls, not that it saves a contact.
+    assert "Scan to call" in pdfcheck.text(pdf)
 
 
 def test_a_contact_with_a_long_note_keeps_its_numbers_in_the_code(tmp_path):
@@ -317,6 +319,22 @@ def test_a_contact_with_a_long_note_keeps_its_numbers_in_the_code(tmp_path):
     assert any("saves only its name and numbers" in w for w in warnings)
 
 
+def test_a_long_contact_with_no_number_to_call_shrinks_to_its_website(tmp_path):
+    # Only a pre-2017 number, which no code may dial, and a long address.
+    old_number = 'phones:\n  - number: "08.38346080"\n    cost: standard\n'
+    address = ('address:\n  text: {vi: "' + "Số 1 đường Hư Cấu, " * 12
+               + '", en: "No 1 Fiction Street"}\nservices:')
+    entry = _long(0).replace("phones:\n\n", old_number).replace("services:", address)
+    project = _project(tmp_path, {"ha-tinh/fict-long.yaml": entry})
+    # A draft: a final edition refuses the old number outright.
+    pdf, warnings = _leaflet_and_warnings(project, final=False)
+    site = b"https://example.org/trung-tam-hu-cau-co-rat-nhieu-so-dien-thoai"
+    [code] = [c for c in _codes(pdf) if site in c]
+    assert b"TEL" not in code and b"ADR" not in code
+    assert any("fict-long" in w and ("saves only its name and website" in w
+                                     or "only opens" in w) for w in warnings)
+
+
 def test_a_code_that_fits_no_way_fails_naming_provider_and_excess(tmp_path):
     layouts = _layouts(tmp_path, "\nqr:\n  max_span: 8mm\n  min_span: 8mm\n")
     project = _project(tmp_path, {"ha-tinh/fict-long.yaml": _long(14)}, layouts)
@@ -326,8 +344,9 @@ def test_a_code_that_fits_no_way_fails_naming_provider_and_excess(tmp_path):
         r"leaflet 42-ha-tinh \(leaflet-trifold\), provider 'fict-long': the payload "
         r"is \d+ bytes, a version \d+ symbol at level M \(\d+ modules\); the space "
         r"takes \d+ modules of 0\.\d\d mm, so it is \d+ modules? \(\d+ bytes?\) over\. "
-        r"Shorten the entry \(fewer phones, a shorter short_name or hours note\), "
-        r"raise qr\.max_span or choose qr\.payload: tel or url in the layout",
+        r"Shorten the entry \(fewer phones, a shorter short_name, address, website "
+        r"or hours note\), raise qr\.max_span or choose qr\.payload: tel or url in "
+        r"the layout",
         str(info.value)), str(info.value)
 
 

@@ -11,7 +11,14 @@ from dataclasses import dataclass, field, replace
 
 from booklet.compose.entry import EntryView, view
 from booklet.compose.text import format_date, format_hours, pick, sort_key, tel_uri
-from booklet.compose.vcard import Contact, dialled, payload, tel, vcard
+from booklet.compose.vcard import (
+    Contact,
+    dialled,
+    payload,
+    tel,
+    vcard,
+    web_address,
+)
 from booklet.errors import LayoutError
 from booklet.model import Content, Text
 from booklet.select import Entry, Selection
@@ -252,12 +259,20 @@ def _item(entry: Entry, views: list[EntryView], content: Content, strings: dict,
 def fallbacks(kind: str, contact: Contact, data: bytes | None,
               discreet: bool) -> tuple[bytes, ...]:
     """What a vCard code may shrink to, shortest last, each shorter than
-    the one before; tel: and URL codes have nothing shorter to offer."""
-    if kind != "vcard" or data is None or not dialled(contact):
+    the one before: the name and numbers alone, then a tel: code calling the
+    first number; with no number to call, the name and website, then the
+    website alone. tel: and URL codes have nothing shorter to offer."""
+    if kind != "vcard" or data is None:
         return ()
-    bare = replace(contact, address="", website="", hours="")
-    found = []
-    for shorter in (vcard(bare, discreet), tel(contact)):
-        if shorter and len(shorter) < len(found[-1] if found else data):
-            found.append(shorter)
+    if dialled(contact):
+        bare = replace(contact, address="", website="", hours="")
+        shorter = (vcard(bare, discreet), tel(contact))
+    else:
+        # A discreet code holds no website, so it has no payload at all here.
+        bare = replace(contact, address="", hours="")
+        shorter = (vcard(bare, discreet), web_address(contact.website).encode())
+    found: list[bytes] = []
+    for option in shorter:
+        if option and len(option) < len(found[-1] if found else data):
+            found.append(option)
     return tuple(found)

@@ -153,13 +153,18 @@ def make(project, job: Job, selection: Selection) -> Made:
                 "printed as written but left out of QR codes and links; correct "
                 "it in the provider file")
     for provider, data in shortened(leaflet, layout):
-        holds = (f"only calls {data.decode()[4:]}" if data.startswith(b"tel:")
-                 else "saves only its name and numbers (no address, website "
-                 "or hours)")
+        if data.startswith(b"tel:"):
+            holds = f"only calls {data.decode()[4:]}"
+        elif not data.startswith(b"BEGIN:VCARD"):
+            holds = f"only opens {data.decode()}"
+        elif b"TEL" in data:
+            holds = "saves only its name and numbers (no address, website or hours)"
+        else:
+            holds = "saves only its name and website (no address or hours)"
         warnings.append(
             f"{where}: provider '{provider}': its whole contact does not fit a "
             f"QR code here, so its code {holds}; give it a shorter short_name, "
-            f"hours note or address, or raise qr.max_span in "
+            f"address, website or hours note, or raise qr.max_span in "
             f"layouts/{layout_name}.yaml")
     if leaflet.generic_names:
         warnings.append(

@@ -26,7 +26,7 @@ from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from booklet.compose.leaflet import HotlineItem, Leaflet, ProviderItem, Words
-from booklet.compose.vcard import dialled, web_address
+from booklet.compose.vcard import web_address
 from booklet.errors import FitError, LayoutError, QRError
 from booklet.layouts import length
 from booklet.render import qr
@@ -576,12 +576,13 @@ class Pieces:
     def _provider(self, item: ProviderItem, width: float, where: str) -> Piece:
         fitted = None
         if self.qr and item.payload is not None:
-            found, _ = code_for(item, self.layout_qr)
+            found, used = code_for(item, self.layout_qr)
             if isinstance(found, str):
                 raise QRError(
                     f"{where}, provider '{item.id}': {found}. Shorten the entry "
-                    "(fewer phones, a shorter short_name or hours note), raise "
-                    "qr.max_span or choose qr.payload: tel or url in the layout")
+                    "(fewer phones, a shorter short_name, address, website or "
+                    "hours note), raise qr.max_span or choose qr.payload: tel "
+                    "or url in the layout")
             fitted = found
         text_width = width - (fitted.span + self.column_gap if fitted else 0)
         small_gap = 0.9 * MM
@@ -628,11 +629,12 @@ class Pieces:
             return stack([name, spacer(top_gap - small_gap), text], small_gap)
         # Vietnamese, with the English beneath it smaller (type.min_size
         # keeps it readable).
-        # A code with no number in it opens the website: say that instead.
-        saves_number = item.contact is None or bool(dialled(item.contact))
-        caption = self.words(self.leaflet.words["scan" if saves_number
-                                                else "scan_web"], "small",
-                             fitted.span,
+        # The caption says what the code does: save a contact with its
+        # numbers, call (a tel: code), or open a web page (anything else).
+        data = (item.payload, *item.fallbacks)[used]
+        word = ("scan_call" if data.startswith(b"tel:") else "scan" if (
+            data.startswith(b"BEGIN:VCARD") and b"\r\nTEL" in data) else "scan_web")
+        caption = self.words(self.leaflet.words[word], "small", fitted.span,
                              "muted", align=1)
         # The caption goes below the whole quiet zone (ISO 18004 wants four
         # blank modules on every side).
