@@ -31,7 +31,10 @@ def _make(project, job, selection):
                        "3 mm. Shorten it.")
     body = "\n".join(f"{e.provider.id} {[p.number for p in e.provider.phones]}"
                      for e in selection.entries)
-    return Made([Artifact(f"fake/{job.key}.txt", body.encode(), pages=1, kind="txt")])
+    warnings = [f"{job.key}: type reduced to 90%"] if job.param("province") == "42" \
+        else []
+    return Made([Artifact(f"fake/{job.key}.txt", body.encode(), pages=1, kind="txt")],
+                warnings)
 
 
 FAKE = types.SimpleNamespace(plan=_plan, make=_make)
@@ -71,6 +74,17 @@ def test_unchanged_rebuild_rewrites_nothing(fake):
     assert result.written == []
     assert all(not r.rebuilt for r in result.reports)
     assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+
+
+def test_an_unchanged_product_repeats_the_warnings_of_its_making(fake):
+    first = run(fake)
+    again = run(fake)
+    assert not any(r.rebuilt for r in again.reports)
+    warned = {r.key: r.warnings for r in first.reports}
+    assert warned == {r.key: r.warnings for r in again.reports}
+    assert warned["fake-42"] == ["fake-42: type reduced to 90%"]
+    report = json.loads((fake.output_dir / "report.json").read_text())
+    assert {p["key"]: p["warnings"] for p in report["products"]} == warned
 
 
 def test_one_provider_change_rebuilds_only_its_products(fake):

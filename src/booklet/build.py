@@ -202,6 +202,8 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
                 previous["fingerprint"] = report.fingerprint
         if fresh:
             report.files = previous["files"]
+            # What its making warned of still holds for the files it left.
+            report.warnings = list(previous.get("warnings", []))
             report.rebuilt = False
             result.unchanged.extend(report.files)
             result.reports.append(report)
@@ -230,7 +232,7 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
         manifest["products"][job.key] = {
             "fingerprint": report.fingerprint, "files": report.files,
             "printed": report.printed,
-            "final": job.edition.final}
+            "final": job.edition.final, "warnings": made.warnings}
         result.reports.append(report)
         # After each product, so that an interrupted build leaves a manifest
         # that describes the files on disk.
