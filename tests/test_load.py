@@ -198,6 +198,44 @@ def test_a_province_code_given_twice_is_an_error_on_the_second(tmp_path):
          f"code '{code}' is also given on line {where[0] + 1}")]
 
 
+def _errors_after(tmp_path, name: str, old: str, new: str) -> list:
+    root = make_content(tmp_path / "content", {"x/a.yaml": MINIMAL})
+    path = root / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    loaded = load_content(root)
+    return [(Path(p.file).name, p.field, p.message)
+            for p in check_loaded(loaded, []) if p.is_error]
+
+
+def test_a_province_in_two_regions_is_an_error(tmp_path):
+    # Nghệ An (40) listed in the Central Highlands as well.
+    found = _errors_after(tmp_path, "regions.yaml", 'provinces: ["52", "66", "68"]',
+                          'provinces: ["52", "66", "68", "40"]')
+    assert found == [("regions.yaml", "regions[3].provinces[3]",
+                      "province '40' is listed in region 'north-central-coast' too")]
+
+
+def test_a_province_in_no_region_or_another_is_an_error(tmp_path):
+    found = _errors_after(tmp_path, "regions.yaml", 'provinces: ["52", "66", "68"]',
+                          'provinces: ["52", "66"]')
+    assert [(f, m.split(",")[0]) for f, _, m in found] == [
+        ("provinces.yaml", "province '68' is in no region of regions.yaml")]
+    found = _errors_after(tmp_path / "b", "provinces.yaml", "region: red-river-delta",
+                          "region: southeast")
+    assert [f for f, _, _ in found] == ["provinces.yaml"]
+    assert "says region 'southeast' but regions.yaml lists it in" in found[0][2]
+
+
+def test_two_provinces_with_one_slug_is_an_error(tmp_path):
+    found = _errors_after(tmp_path, "provinces.yaml", "slug: ha-tinh",
+                          "slug: nghe-an")
+    name, field, message = found[0]
+    assert (name, field.split("]")[1]) == ("provinces.yaml", ".slug")
+    assert message == "slug 'nghe-an' is also the slug of province '40'"
+
+
 def test_warnings_for_translation_phone_and_verification(tmp_path):
     text = MINIMAL.replace('{vi: "Tư vấn", en: "Advice"}', '{vi: "Tư vấn"}') + (
         'phones:\n  - number: "12345"\n'

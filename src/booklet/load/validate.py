@@ -124,13 +124,49 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
     glyphs = coverage(fonts) if fonts else None
     slugs = {p.code: p.slug for p in content.provinces}
 
-    for region in content.regions:
-        for code in region.provinces:
+    listed: dict[str, str] = {}  # province code -> the region listing it
+    for i, region in enumerate(content.regions):
+        for j, code in enumerate(region.provinces):
+            where = ("regions", i, "provinces", j)
             if code not in provinces:
                 problems.append(_at(loaded.sources["regions"], ("regions",),
                                     "error", f"unknown province code '{code}' "
                                     f"in region '{region.code}'",
                                     "use a code from provinces.yaml"))
+            elif code in listed:
+                # Part 2 and the inserts would print its providers twice.
+                problems.append(_at(
+                    loaded.sources["regions"], where, "error",
+                    f"province '{code}' is listed in region '{listed[code]}' "
+                    + ("already" if listed[code] == region.code else "too"),
+                    "list each province in one region only"))
+            else:
+                listed[code] = region.code
+    for i, province in enumerate(content.provinces):
+        if content.regions and province.code in listed \
+                and listed[province.code] != province.region:
+            problems.append(_at(
+                loaded.sources["provinces"], ("provinces", i, "region"), "error",
+                f"province '{province.code}' says region '{province.region}' but "
+                f"regions.yaml lists it in '{listed[province.code]}'",
+                "make provinces.yaml and regions.yaml agree"))
+        elif content.regions and province.code not in listed:
+            problems.append(_at(
+                loaded.sources["provinces"], ("provinces", i, "code"), "error",
+                f"province '{province.code}' is in no region of regions.yaml, so "
+                "its providers would have no place in Part 2",
+                f"add '{province.code}' to region '{province.region}' in "
+                "regions.yaml"))
+    first_slug: dict[str, str] = {}
+    for i, province in enumerate(content.provinces):
+        if province.slug in first_slug:
+            problems.append(_at(
+                loaded.sources["provinces"], ("provinces", i, "slug"), "error",
+                f"slug '{province.slug}' is also the slug of province "
+                f"'{first_slug[province.slug]}'",
+                "give each province its own slug: it names its providers folder"))
+        else:
+            first_slug[province.slug] = province.code
     for provider in content.providers:
         source = loaded.provider_sources[provider.id]
 
