@@ -76,6 +76,32 @@ def test_unchanged_rebuild_rewrites_nothing(fake):
     assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
 
 
+def test_a_product_never_overwrites_the_file_of_another(fake, monkeypatch):
+    def plan(keys):
+        return lambda project, request: [
+            Job("fake", key, edition_from(request, "public", "print",
+                                          provinces=("42",)),
+                params=(("province", "42"),), outputs=("fake/shared.txt",))
+            for key in keys]
+
+    def make(project, job, selection):
+        return Made([Artifact("fake/shared.txt", job.key.encode(), pages=1)])
+
+    monkeypatch.setattr(FAKE, "make", make)
+    monkeypatch.setattr(FAKE, "plan", plan(["fake-a", "fake-b"]))
+    result = run(fake)
+    assert [(f.key, f.message.split(",")[0]) for f in result.failures] == [
+        ("fake-b", "fake/shared.txt is the file of fake-a")]
+    shared = fake.output_dir / "fake" / "shared.txt"
+    assert shared.read_bytes() == b"fake-a"
+    # Nor in a later build, while fake-a's file is there.
+    monkeypatch.setattr(FAKE, "plan", plan(["fake-b"]))
+    assert [f.key for f in run(fake).failures] == ["fake-b"]
+    assert shared.read_bytes() == b"fake-a"
+    shared.unlink()
+    assert run(fake).ok and shared.read_bytes() == b"fake-b"
+
+
 def test_an_unchanged_product_repeats_the_warnings_of_its_making(fake):
     first = run(fake)
     again = run(fake)

@@ -182,8 +182,11 @@ def test_unknown_language_and_layout_are_refused(bundled):
     assert str(info.value) == (
         "no leaflet layout 'poster' (a file layouts/leaflet-poster.yaml); "
         "accepted: a6, trifold")
-    with pytest.raises(EditionError):  # made with every printed leaflet
+    with pytest.raises(EditionError) as info:
         leaflets.plan(bundled, {"layout": "phone"})
+    assert str(info.value) == (
+        "the phone leaflet is made with every printed one; choose the printed "
+        "layout with --layout: a6, trifold")
 
 
 def test_every_province_gets_a_sound_a4_trifold_and_a_phone_variant(built, expected):

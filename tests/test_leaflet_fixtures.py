@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from reportlab.platypus import Paragraph
 
-from booklet.errors import FitError, QRError
+from booklet.errors import EditionError, FitError, QRError
 from booklet.layouts import Layouts
 from booklet.products import leaflets
 from booklet.project import open_project
@@ -362,6 +362,17 @@ def test_a_leaflet_layout_of_ones_own_builds_by_its_name(tmp_path):
                              "leaflets/leaflet-42-ha-tinh-vi+en-roomy.pdf"]
     assert b"TEL;TYPE=VOICE:+842393000003" in b"".join(
         _codes(built["leaflets/leaflet-42-ha-tinh-vi+en-roomy.pdf"]))
+
+
+def test_a_leaflet_layout_that_is_not_a_printed_leaflet_is_refused(tmp_path):
+    layouts = _layouts(tmp_path)
+    (layouts / "leaflet-clash.yaml").write_text("extends: print\n", encoding="utf-8")
+    project = _project(tmp_path, None, layouts)
+    with pytest.raises(EditionError) as info:
+        leaflets.plan(project, {"layout": "clash"})
+    assert str(info.value) == (
+        "layouts/leaflet-clash.yaml is not a printed leaflet layout (kind: None); "
+        "make it extend leaflet-trifold or leaflet-a6")
 
 
 def test_tel_and_url_payloads_chosen_in_the_layout_scan_back(tmp_path):

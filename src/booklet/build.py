@@ -170,7 +170,13 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
         write_manifest(out, manifest)
 
     pending: list[tuple[Job, Selection, ProductReport]] = []
+    writers: dict[str, str] = {}  # output path -> the job of this build
     for job in jobs:
+        clash = _clash(out, manifest, writers, job)
+        if clash:
+            fail(job, clash)
+            continue
+        writers.update(dict.fromkeys(job.outputs, job.key))
         try:
             selection = select(content, job.edition)
         except BookletError as exc:
@@ -357,6 +363,23 @@ def _withdraw(out: Path, manifest: dict, job: Job) -> str:
         return ""
     return (f"; the previous final edition ({', '.join(gone)}) was removed, as "
             "this build could not confirm it is still fit to hand out")
+
+
+def _clash(out: Path, manifest: dict, writers: dict[str, str], job: Job
+           ) -> str | None:
+    """Why `job` may not write its files, if another product writes one of
+    them: a layout of one's own can be named so that its file is another's
+    (a layout 'print-a4-imposed' would replace the imposed print copy)."""
+    for path in job.outputs:
+        other = writers.get(path)
+        if other is None and (out / path).exists():
+            other = manifest["files"].get(path, {}).get("product")
+        if other and other != job.key:
+            return (f"{path} is the file of {other}, which this build would "
+                    "overwrite; build it under another name (another layout "
+                    f"name), or delete {out / path} first if {other} no longer "
+                    "exists")
+    return None
 
 
 def _remove_leftovers(out: Path) -> None:

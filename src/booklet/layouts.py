@@ -14,6 +14,7 @@ from booklet.errors import LayoutError
 from booklet.fonts import STYLES
 
 _UNITS = {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0}
+_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*$")
 
 
@@ -48,6 +49,11 @@ class Layouts:
     @functools.cache  # noqa: B019 - one Layouts per build; files do not change
     def get(self, name: str) -> dict:
         """The layout `name` (a file layouts/NAME.yaml) as a dict."""
+        if not _NAME.fullmatch(name):
+            # A name also becomes part of file names in output/.
+            raise LayoutError(
+                f"'{name}' is not a layout name; use lower-case letters, digits "
+                "and single hyphens, as in the file names in " + str(self.root))
         path = self.root / f"{name}.yaml"
         if not path.exists():
             known = sorted(p.stem for p in self.root.glob("*.yaml"))

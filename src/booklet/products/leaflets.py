@@ -88,14 +88,22 @@ def plan(project, request: dict) -> list[Job]:
     # A leaflet layout is a file leaflet-NAME.yaml; the phone variant is
     # made with every printed one, not on its own.
     named = LAYOUTS.get(layout, f"leaflet-{layout}")
-    if named == PHONE or not (project.layouts.root / f"{named}.yaml").is_file():
-        known = sorted({*LAYOUTS, *(
-            p.stem.removeprefix("leaflet-")
-            for p in project.layouts.root.glob("leaflet-*.yaml")
-            if p.stem != PHONE)})
+    known = sorted({*LAYOUTS, *(
+        p.stem.removeprefix("leaflet-")
+        for p in project.layouts.root.glob("leaflet-*.yaml") if p.stem != PHONE)})
+    if named == PHONE:
+        raise EditionError(
+            "the phone leaflet is made with every printed one; choose the printed "
+            f"layout with --layout: {', '.join(known)}")
+    if not (project.layouts.root / f"{named}.yaml").is_file():
         raise EditionError(
             f"no leaflet layout '{layout}' (a file layouts/leaflet-{layout}.yaml); "
             f"accepted: {', '.join(known)}")
+    kind = project.layouts.get(named).get("kind")
+    if kind not in ("panels", "booklet"):
+        raise EditionError(
+            f"layouts/{named}.yaml is not a printed leaflet layout (kind: {kind}); "
+            "make it extend leaflet-trifold or leaflet-a6")
     categories = tuple(request["category"]) if request.get("category") else None
     jobs = []
     # A leaflet narrowed to some services, or with discreet codes, is named so:
