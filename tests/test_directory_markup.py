@@ -81,6 +81,28 @@ def test_a_split_paragraph_leaves_no_line_alone(typesetter, room, kept):
     assert counts == ([5] if kept == 5 else [] if kept == 0 else [kept, 5 - kept])
 
 
+def test_reportlab_paragraphs_of_the_directory_leave_no_widow(bundled):
+    from booklet.compose.directory import compose
+    from booklet.render.flowables import styles
+    from booklet.select import Edition, select
+    register(bundled.layouts.fonts())
+    selection = select(bundled.content, Edition("public"))
+    made = styles(compose(selection, bundled.layouts, "print", "en"))
+    body = made["body"]
+    assert all(style.allowWidows == 0 for style in made.values())
+    # The path hyphenated English takes: ReportLab's own Paragraph.
+    words = " ".join(f"word{i}" for i in range(200))
+    width = next(w for w in range(100, 2000, 5)
+                 if _line_count(Paragraph(words, body), w) == 5)
+    parts = Paragraph(words, body).split(width, 4 * body.leading)
+    assert [_line_count(part, width) for part in parts] == [3, 2]
+
+
+def _line_count(para, width: float) -> int:
+    para.wrap(width, 10_000)
+    return len(para.blPara.lines)
+
+
 def test_lines_break_within_the_measure_and_keep_every_word(typesetter):
     ts, _ = typesetter
     markup = MARKUP[4] + " " + " ".join(MARKUP[:3])

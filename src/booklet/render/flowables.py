@@ -272,6 +272,9 @@ def styles(book: Book) -> dict[str, ParagraphStyle]:
     def st(name, size, font=sans, color="text", **kw):
         kw.setdefault("leading", size * ratio)
         kw.setdefault("hyphenationLang", hyphenation)
+        # Where ReportLab sets a paragraph (hyphenated English), no last
+        # line opens a page alone either, as with Lines.
+        kw.setdefault("allowWidows", 0)
         return ParagraphStyle(name, fontName=font, fontSize=t[size] if isinstance(
             size, str) else size, textColor=c[color], splitLongWords=1,
             **kw)
