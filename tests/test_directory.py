@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from booklet.errors import BookletError
 from booklet.products import directory
-from booklet.select import select
+from booklet.select import Edition, select
 from tests import pdfcheck
 from tests.conftest import LAYOUTS, TODAY, make_content
 
@@ -333,6 +333,21 @@ def test_a_fee_reads_as_a_sentence_of_its_own(bundled_built, bundled):
             assert f". {fee}" not in text, (lang, fee)
             found += text.count(f". {fee[0].upper()}{fee[1:]}")
         assert found >= len(bundled.content.providers), lang
+
+
+def test_a_fee_note_in_brackets_does_not_double_the_full_stop(fictional):
+    from booklet.compose.entry import view
+    path = fictional.content_dir / "providers" / "ha-tinh" / "fict-clinic.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "fees: {kind: paid}", 'fees: {kind: paid, note: {vi: "200.000 đồng một '
+        'buổi.", en: "VND 200,000 a session."}}'), encoding="utf-8")
+    fictional.loaded = None
+    selection = select(fictional.content, Edition("public"))
+    [entry] = [e for e in selection.entries if e.provider.id == "fict-clinic"]
+    strings = fictional.layouts.strings("en")
+    [note] = [s.fees_note.text for s in view(entry, fictional.content, strings,
+                                             "en").services if s.fees_note]
+    assert note == "VND 200,000 a session"
 
 
 def test_phone_numbers_and_fees_never_break_across_lines(bundled_built, bundled):

@@ -144,7 +144,8 @@ def view(entry: Entry, content: Content, strings: dict, lang: str) -> EntryView:
             # A fee of two or three words stays on one line ("Miễn phí").
             fees=strings["fees"][s.fees.kind].replace(" ", "\u00a0"),
             fees_code=s.fees.kind,
-            fees_note=line(s.fees.note, f"services[{i}].fees.note"),
+            # Printed in brackets before a full stop: its own would double it.
+            fees_note=_unstopped(line(s.fees.note, f"services[{i}].fees.note")),
             criteria=criteria,
             eligibility_notes=line(s.eligibility.notes,
                                    f"services[{i}].eligibility.notes"),
@@ -220,3 +221,8 @@ def also_serves(provider, content, here: str | None, lang: str) -> str:
              for c in [provider.province, *provider.coverage]
              if c and c != here and content.province(c)]
     return ", ".join(dict.fromkeys(names))
+
+
+def _unstopped(note: Line) -> Line:
+    """`note` without the full stop it may end in."""
+    return Line(note.text.rstrip(" ."), note.fallback)
