@@ -37,6 +37,17 @@ def test_a_product_named_twice_is_built_once(tmp_path, capsys):
     assert "1 file(s) written" in err
 
 
+@pytest.mark.parametrize("product", ["docx", "slides"])
+def test_an_unknown_language_is_refused_not_ignored(tmp_path, capsys, product):
+    content = make_content(tmp_path / "content")
+    code = main(["build", product, "--lang", "fr", "--content", str(content),
+                 "--layouts", str(LAYOUTS), "--output", str(tmp_path / "out")])
+    assert code != 0
+    assert "'fr' is not a language of the Word copy and slides; use vi, en or " \
+        "vi+en" in capsys.readouterr().err
+    assert not any((tmp_path / "out" / d).exists() for d in ("review", "slides"))
+
+
 def test_skip_unverified_without_final_is_refused(capsys):
     assert main(["build", "docx", "--skip-unverified"]) == 2
     assert capsys.readouterr().err == (

@@ -13,6 +13,7 @@ from booklet.compose.entry import (
 )
 from booklet.compose.outline import outline
 from booklet.compose.text import format_date, format_hours, pick, tel_uri
+from booklet.errors import EditionError
 from booklet.finish.output import Artifact
 from booklet.model import LANGS
 from booklet.products import Job, Made, edition_from
@@ -29,7 +30,13 @@ def langs_from(request: dict) -> list[str]:
     asked = request.get("lang")
     if not asked:
         return list(LANGS)
-    return [lang for lang in LANGS if lang in str(asked).split("+")]
+    parts = str(asked).split("+")
+    unknown = [part for part in parts if part not in LANGS]
+    if unknown:
+        raise EditionError(
+            f"'{asked}' is not a language of the Word copy and slides; use "
+            + ", ".join(LANGS) + " or vi+en")
+    return [lang for lang in LANGS if lang in parts]
 
 
 def plan(project, request: dict) -> list[Job]:
