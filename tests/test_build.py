@@ -135,7 +135,7 @@ def test_a_final_edition_whose_rebuild_fails_is_withdrawn(fake):
     assert [(f.key, f.message) for f in result.failures] == [
         ("fake-42", "province 42: panel 2 overflows by 3 mm. Shorten it; the "
          "previous final edition (fake/fake-42.txt) was removed, as this build "
-         "could not confirm it is still fit to hand out")]
+         "could not confirm it is still fit to hand out.")]
     assert not (out / "fake/fake-42.txt").exists()
     manifest = json.loads((out / "manifest.json").read_text())
     assert "fake/fake-42.txt" not in manifest["files"]

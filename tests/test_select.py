@@ -143,12 +143,17 @@ def test_scope_by_category(fictional):
 
 def test_final_refuses_a_number_that_could_ring_a_stranger(fictional):
     path = fictional.content_dir / "providers" / "ha-tinh" / "fict-clinic.yaml"
-    path.write_text(path.read_text().replace('"0239 3000 003"', '"08.38346080"'))
+    path.write_text(path.read_text().replace(
+        '"0239 3000 003"', '"08.38346080"\n    cost: standard\n'
+        '  - number: "04 3823 4567"'))
     fictional.loaded = None
     with pytest.raises(EditionError) as caught:
         select(fictional.content, Edition("public", final=True))
     assert ("fict-clinic" in str(caught.value)
             and "pre-2017 landline" in str(caught.value))
+    # Every such number is named, not the first alone.
+    assert "'08.38346080'" in str(caught.value)
+    assert "'04 3823 4567'" in str(caught.value)
     # The entry is verified: the refusal says what else it is for.
     assert str(caught.value).startswith(
         "a final edition cannot include entries that are unverified or have a "

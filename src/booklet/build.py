@@ -362,7 +362,7 @@ def _withdraw(out: Path, manifest: dict, job: Job) -> str:
     if not gone:
         return ""
     return (f"; the previous final edition ({', '.join(gone)}) was removed, as "
-            "this build could not confirm it is still fit to hand out")
+            "this build could not confirm it is still fit to hand out.")
 
 
 def _clash(out: Path, manifest: dict, writers: dict[str, str], job: Job

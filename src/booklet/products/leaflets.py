@@ -63,8 +63,8 @@ def _targets(content: Content, request: dict) -> list[tuple[str, tuple[str, ...]
             raise EditionError(
                 f"no province of region '{region.code}' has a provider of its "
                 "own, so there is no leaflet to build for it; to hand out one "
-                "with the national services only, name the province: "
-                "--province " + " ".join(region.provinces[:2]) + " ...")
+                "with the national services only, name a province, for example "
+                f"--province {region.provinces[0]}")
     if request.get("province"):
         unknown = [c for c in request["province"] if c not in known]
         if unknown:

@@ -205,13 +205,14 @@ def select(content: Content, edition: Edition) -> Selection:
 def _undialable(provider: Provider, edition: Edition) -> str | None:
     """Why a phone of `provider` may not appear in a final edition, if so: a
     number that check flags could ring a stranger once printed."""
+    found = []
     for phone in provider.phones:
         shown = phone.visibility is Visibility.public or (
             edition.audience == "caseworker")
         problem = phone_problem(phone.number) if shown else None
         if problem:
-            return f"phone {problem}"
-    return None
+            found.append(f"phone {problem}")
+    return "; ".join(found) or None
 
 
 def _in_scope(provider: Provider, edition: Edition) -> bool:
