@@ -120,6 +120,16 @@ verification: {status: verified, date: "2026-11-01", method: phone}
 }
 
 
+def copy_layouts(target: Path) -> Path:
+    """A copy of the bundled layouts at `target` that still finds the fonts."""
+    shutil.copytree(LAYOUTS, target)
+    fonts = target / "fonts.yaml"
+    fonts.write_text(fonts.read_text(encoding="utf-8").replace(
+        "directory: ../fonts", f"directory: {LAYOUTS.parent / 'fonts'}"),
+        encoding="utf-8")
+    return target
+
+
 def make_content(root: Path, providers: dict[str, str] | None = None) -> Path:
     """A content tree at `root`: the bundled document, codes and geography, and
     the given provider files (default: the fictional set above)."""

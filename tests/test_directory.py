@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import itertools
 import re
-import shutil
 import unicodedata
 
 import pikepdf
@@ -17,7 +16,7 @@ from booklet.errors import BookletError
 from booklet.products import directory
 from booklet.select import Edition, select
 from tests import pdfcheck
-from tests.conftest import LAYOUTS, TODAY, make_content
+from tests.conftest import LAYOUTS, TODAY, copy_layouts, make_content
 
 MM = 72 / 25.4
 KEYS = ("directory-vi-print", "directory-vi-screen", "directory-en-print",
@@ -93,12 +92,7 @@ def test_plan_refuses_an_unknown_layout(bundled):
 
 def test_a_layout_file_of_ones_own_builds_by_its_name(tmp_path):
     from booklet.project import open_project
-    layouts = tmp_path / "layouts"
-    shutil.copytree(LAYOUTS, layouts)
-    fonts = layouts / "fonts.yaml"
-    fonts.write_text(fonts.read_text(encoding="utf-8").replace(
-        "directory: ../fonts", f"directory: {LAYOUTS.parent / 'fonts'}"),
-        encoding="utf-8")
+    layouts = copy_layouts(tmp_path / "layouts")
     # A larger page for readers with poor sight: the print layout, on A4.
     (layouts / "large.yaml").write_text(
         "extends: print\npage:\n  trim: [210mm, 297mm]\n"

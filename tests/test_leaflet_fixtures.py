@@ -4,7 +4,6 @@ kept out, fit and QR errors, draft and final, balance with one provider."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import numpy as np
 import pytest
@@ -26,6 +25,7 @@ from tests.conftest import (
     SECRET_ADDRESS,
     SECRET_NOTE,
     TODAY,
+    copy_layouts,
     make_content,
 )
 
@@ -72,12 +72,7 @@ EXPECTED_DIACRITICS = (
 
 def _layouts(tmp_path, extra: str = "", name: str = "leaflet-trifold.yaml"):
     """A copy of the layouts with `extra` yaml appended to layout `name`."""
-    layouts = tmp_path / "layouts"
-    shutil.copytree(LAYOUTS, layouts)
-    fonts = layouts / "fonts.yaml"
-    fonts.write_text(fonts.read_text(encoding="utf-8").replace(
-        "directory: ../fonts", f"directory: {LAYOUTS.parent / 'fonts'}"),
-        encoding="utf-8")
+    layouts = copy_layouts(tmp_path / "layouts")
     target = layouts / name
     target.write_text(target.read_text(encoding="utf-8") + extra, encoding="utf-8")
     return layouts
@@ -376,12 +371,7 @@ def test_a_leaflet_layout_that_is_not_a_printed_leaflet_is_refused(tmp_path):
 
 
 def test_tel_and_url_payloads_chosen_in_the_layout_scan_back(tmp_path):
-    layouts = tmp_path / "layouts"
-    shutil.copytree(LAYOUTS, layouts)
-    fonts = layouts / "fonts.yaml"
-    fonts.write_text(fonts.read_text(encoding="utf-8").replace(
-        "directory: ../fonts", f"directory: {LAYOUTS.parent / 'fonts'}"),
-        encoding="utf-8")
+    layouts = copy_layouts(tmp_path / "layouts")
     trifold = layouts / "leaflet-trifold.yaml"
     content = make_content(tmp_path / "content")
     document = content / "document.yaml"
