@@ -69,6 +69,14 @@ def test_plan_makes_four_jobs_and_narrows_by_language_and_layout(bundled):
     assert directory.plan(bundled, {"layout": "screen"})[0].edition.medium == "screen"
 
 
+def test_two_ways_of_choosing_provinces_are_refused(bundled):
+    with pytest.raises(BookletError) as err:
+        directory.plan(bundled, {"region": "north-central-coast", "province": ["40"]})
+    assert str(err.value) == (
+        "directory: --region and --province each choose the provinces; give only "
+        "one of them")
+
+
 def test_area_and_region_of_one_code_get_their_own_files(bundled):
     request = {"lang": "en", "layout": "screen"}
     (region,) = directory.plan(bundled, {**request, "region": "north-central-coast"})

@@ -106,6 +106,13 @@ def _scope_suffix(request: dict) -> str:
 
 def _scope(content, request: dict) -> tuple[tuple | None, tuple | None]:
     """Provinces and categories a request narrows the directory to."""
+    given = [f"--{k}" for k in ("region", "area", "province") if request.get(k)]
+    if len(given) > 1:
+        # Whether both narrow (only Nghệ An) or add up (the region and Hà
+        # Nội) is anyone's guess; the leaflets and inserts refuse it too.
+        raise BookletError(
+            f"directory: {' and '.join(given)} each choose the provinces; give "
+            "only one of them")
     provinces = request.get("province")
     for option, groups in (("region", content.regions), ("area", content.areas)):
         code = request.get(option)
