@@ -232,6 +232,27 @@ services:
     return providers
 
 
+def test_a_hotline_says_so_and_its_own_hours_under_its_number(tmp_path):
+    # Office hours for the provider, a hotline that answers day and night.
+    clinic = "ha-tinh/fict-clinic.yaml"
+    from tests.conftest import FICTIONAL as fixtures
+    entry = fixtures[clinic].replace(
+        '  - number: "0239 3000 003"\n    cost: standard\n',
+        '  - number: "0239 3000 003"\n    cost: standard\n'
+        '  - number: "0239 3000 004"\n    cost: free\n    hotline: true\n'
+        '    hours: {always: true}\n')
+    assert entry != fixtures[clinic]
+    project = _project(tmp_path, {clinic: entry})
+    pdf, _ = _leaflet_and_warnings(project)
+    text = pdfcheck.squash(pdfcheck.text(pdf))
+    assert pdfcheck.squash(
+        "0239 3000 004 Miễn phí · 24/7 · Đường dây nóng Free · 24/7 · Hotline") in text
+    # The office line keeps the provider's hours, said once for the entry.
+    assert pdfcheck.squash("0239 3000 003 Cước thường · Standard rate") in text
+    lines = [line.strip() for line in pdfcheck.text(pdf).splitlines()]
+    assert not [line for line in lines if line.startswith("·")]
+
+
 def test_an_overflowing_province_fails_naming_panel_and_overflow(tmp_path):
     layouts = _layouts(tmp_path, NO_CONTINUATION)
     project = _project(tmp_path, _crowded(24), layouts)

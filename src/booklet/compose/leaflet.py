@@ -217,13 +217,22 @@ def _item(entry: Entry, views: list[EntryView], content: Content, strings: dict,
         categories.append((service.icon, _pair(
             [v.services[i].category_short for v in views])))
     categories = categories[:max_categories]
+    shown_hours = [v.hours or (v.phones[0].hours if v.phones else "")
+                   for v in views]
+    hours = _pair(shown_hours)
+    # Under each number: its cost, its own hours where they are not the
+    # ones printed for the whole provider, and whether it is a hotline (a
+    # 24/7 hotline under office hours would seem to close at five).
     phones = [PhoneItem(
         number=ph.number, tel=ph.tel,
         label=_pair([v.phones[i].label.text for v in views]),
-        cost=_pair([v.phones[i].cost for v in views]), cost_code=ph.cost_code)
+        cost=_pair(["\u00a0· ".join(filter(None, (
+            v.phones[i].cost,
+            v.phones[i].hours if v.phones[i].hours != shown else "",
+            strings[code]["hotline"] if v.phones[i].hotline else "")))
+            for v, code, shown in zip(views, order, shown_hours, strict=True)]),
+        cost_code=ph.cost_code)
         for i, ph in enumerate(first.phones)]
-    hours = _pair([v.hours or (v.phones[0].hours if v.phones else "")
-                   for v in views])
     reach = None
     if not first.phones and not first.website:
         # Nowhere to call or visit: tell the reader how to get in touch.

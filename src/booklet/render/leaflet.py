@@ -608,8 +608,11 @@ class Pieces:
                                         "muted"))
                 lines.append(self.words(self.leaflet.words["old_number"],
                                         "small", text_width, "draft"))
+            # Markup is parsed once per macro with placeholders for the
+            # values, so what depends on them is passed as `extra`.
             lines.append(self.text("cost", (ph.cost.main, ph.cost.second),
-                                   self.s.style("small", "muted"), text_width))
+                                   self.s.style("small", "muted"), text_width,
+                                   ("·" in ph.cost.main,)))
             parts.append(stack(lines))
         if item.hours:
             parts.append(self.line_with_icon("clock", item.hours, "small",
