@@ -243,7 +243,7 @@ def test_edition_with_everyone_left_out_is_not_written(fake, monkeypatch):
     assert [f.key for f in result.failures] == ["fake-40", "fake-42"]
     assert result.failures[0].message == (
         "nothing left to publish: all 3 provider(s) in scope were left out "
-        "(1 verified on 2026-11-01, more than 12 months ago; 1 print consent "
-        "to publish refused; 1 verified on 2026-10-01, more than 12 months ago); "
+        "(verified on 2026-11-01, more than 12 months ago: 1; print consent to "
+        "publish refused: 1; verified on 2026-10-01, more than 12 months ago: 1); "
         "nothing was written")
     assert result.written == []

@@ -48,6 +48,16 @@ def test_an_unknown_language_is_refused_not_ignored(tmp_path, capsys, product):
     assert not any((tmp_path / "out" / d).exists() for d in ("review", "slides"))
 
 
+def test_an_export_into_the_shared_output_folder_is_warned_of(tmp_path, capsys):
+    content = make_content(tmp_path / "content")
+    out = tmp_path / "out"
+    args = ["--content", str(content), "--layouts", str(LAYOUTS), "--output", str(out)]
+    assert main(["export", str(tmp_path / "filled.xlsx"), *args]) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert main(["export", str(out / "filled.xlsx"), *args]) == 0
+    assert "holds internal notes and consent records" in capsys.readouterr().err
+
+
 def test_skip_unverified_without_final_is_refused(capsys):
     assert main(["build", "docx", "--skip-unverified"]) == 2
     assert capsys.readouterr().err == (

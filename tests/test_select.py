@@ -151,6 +151,11 @@ def test_final_refuses_a_number_that_could_ring_a_stranger(fictional):
         select(fictional.content, Edition("public", final=True))
     assert ("fict-clinic" in str(caught.value)
             and "pre-2017 landline" in str(caught.value))
+    # A lapsed verification and the numbers are said together.
+    with pytest.raises(EditionError) as both:
+        select(fictional.content, Edition("public", final=True,
+                                          today=dt.date(2027, 11, 1)))
+    assert "more than 12 months ago, and phone '08.38346080'" in str(both.value)
     # Every such number is named, not the first alone.
     assert "'08.38346080'" in str(caught.value)
     assert "'04 3823 4567'" in str(caught.value)

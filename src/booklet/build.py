@@ -391,7 +391,7 @@ def _remove_leftovers(out: Path) -> None:
 def _nothing_left(selection: Selection) -> str:
     reasons = Counter(d.reason for d in selection.decisions
                       if d.action == "excluded")
-    listed = "; ".join(f"{n} {reason}" for reason, n in reasons.most_common())
+    listed = "; ".join(f"{reason}: {n}" for reason, n in reasons.most_common())
     return (f"nothing left to publish: all {sum(reasons.values())} provider(s) "
             f"in scope were left out ({listed}); nothing was written")
 

@@ -270,6 +270,10 @@ def cmd_workbook(args) -> int:
     if args.command == "export":
         excel.write_export(project, args.workbook)
         print(f"wrote {args.workbook}", file=sys.stderr)
+        if args.workbook.resolve().is_relative_to(project.output_dir.resolve()):
+            print(f"booklet: warning: {args.workbook} holds internal notes and "
+                  f"consent records, and {project.output_dir} is the folder shared "
+                  "with partners; move it out of there", file=sys.stderr)
         return EXIT_OK
     outcome = excel.import_workbook(project, args.workbook, dry_run=args.dry_run,
                                     remove=args.remove)

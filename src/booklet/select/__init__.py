@@ -181,8 +181,8 @@ def select(content: Content, edition: Edition) -> Selection:
                 f"{kind} consent to publish refused" if answer is Answer.no
                 else f"no {kind} consent to publish"))
             continue
-        why = _verification(provider, max_age, today) or _undialable(
-            provider, edition)
+        why = ", and ".join(filter(None, (_verification(provider, max_age, today),
+                                          _undialable(provider, edition))))
         if edition.final and why:
             if edition.skip_unverified:
                 selection.decisions.append(Decision(provider.id, "excluded", why))
@@ -212,7 +212,7 @@ def _undialable(provider: Provider, edition: Edition) -> str | None:
         problem = phone_problem(phone.number) if shown else None
         if problem:
             found.append(f"phone {problem}")
-    return "; ".join(found) or None
+    return ", and ".join(found) or None
 
 
 def _in_scope(provider: Provider, edition: Edition) -> bool:
