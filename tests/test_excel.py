@@ -172,8 +172,8 @@ def test_export_reopens_with_values_dropdowns_and_text_formats(full):
     row = ids.index("fict-full") + 2
     keys = [c.key for c in PROVIDERS.columns]
     values = {k: ws.cell(row, i + 1).value for i, k in enumerate(keys)}
-    assert values["province"] == "79 — Hồ Chí Minh / Ho Chi Minh City"
-    assert values["coverage"] == ("79 — Hồ Chí Minh / Ho Chi Minh City; "
+    assert values["province"] == "79 — TP. Hồ Chí Minh / Ho Chi Minh City"
+    assert values["coverage"] == ("79 — TP. Hồ Chí Minh / Ho Chi Minh City; "
                                   "80 — Tây Ninh / Tay Ninh; 01 — Hà Nội / Ha Noi")
     assert values["hours"] == "24/7; sat,sun 08:00-24:00"
     assert values["consent_print_date"] == "01/10/2026"
