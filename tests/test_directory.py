@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import shutil
 import unicodedata
 
 import pikepdf
@@ -67,6 +68,27 @@ def test_plan_makes_four_jobs_and_narrows_by_language_and_layout(bundled):
                                "directory/directory-en-print-a4-imposed.pdf")
     assert jobs[0].edition.medium == "print"
     assert directory.plan(bundled, {"layout": "screen"})[0].edition.medium == "screen"
+
+
+def test_a_layout_of_ones_own_is_named_in_its_errors(tmp_path):
+    from booklet.errors import LayoutError
+    from booklet.layouts import Layouts
+    from booklet.project import open_project
+    layouts = copy_layouts(tmp_path / "layouts")
+    (layouts / "thin.yaml").write_text(
+        "extends: print\npage:\n  margins: {top: 4mm}\n", encoding="utf-8")
+    project = open_project(make_content(tmp_path / "content"), layouts,
+                           tmp_path / "output", TODAY)
+    with pytest.raises(LayoutError) as err:
+        make_all(project, {"layout": "thin", "lang": "en"})
+    assert str(err.value) == ("layouts/thin.yaml: page.margins.top is 4.0 mm; text "
+                              "must stay at least 5 mm inside the trim")
+    # A copy of the layouts whose fonts.yaml still says ../fonts.
+    moved = tmp_path / "elsewhere" / "layouts"
+    shutil.copytree(LAYOUTS, moved)
+    with pytest.raises(LayoutError) as err:
+        Layouts(moved).fonts()
+    assert "'directory:' in that file (../fonts) is read from" in str(err.value)
 
 
 def test_two_ways_of_choosing_provinces_are_refused(bundled):

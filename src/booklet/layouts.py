@@ -86,7 +86,9 @@ class Layouts:
                 if not path.exists():
                     raise LayoutError(
                         f"{self.root / 'fonts.yaml'}: {family} {style}: "
-                        f"{path} does not exist")
+                        f"{path} does not exist; 'directory:' in that file "
+                        f"({spec.get('directory', '../fonts')}) is read from "
+                        f"{self.root}: point it at the folder that holds the fonts")
         return families
 
     def font_files(self) -> list[Path]:

@@ -99,6 +99,7 @@ class Book:
     draft: bool
     # Said on every page and in the title: who the edition is for.
     marking: str = ""
+    layout_name: str = ""  # the file under layouts/, for messages
     icons: list[str] = field(default_factory=list)
     hotlines: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -188,7 +189,7 @@ def compose(selection: Selection, layouts: Layouts, layout_name: str,
         index_categories=[], index_alpha=[], title=title,
         subject=" – ".join(filter(None, (subtitle or title, marking))),
         publisher=publisher, draft=edition.draft,
-        marking=edition_marking(edition, strings, "page"),
+        marking=edition_marking(edition, strings, "page"), layout_name=layout_name,
         back=templates.blocks("back", **base, hotlines=hotlines,
                               publisher=publisher, edition_date=edition_date),
         hotlines=hotlines)

@@ -85,8 +85,9 @@ def _medium(layouts, name: str) -> str:
     if medium not in ("print", "screen"):
         raise BookletError(
             f"directory: {layouts.root / (name + '.yaml')} is not a directory "
-            f"layout (medium: {medium}); a directory layout says medium: print "
-            "or medium: screen, most simply by extends: print or extends: screen")
+            "layout (" + (f"medium: {medium}" if medium else "it gives no medium")
+            + "); a directory layout says medium: print or medium: screen, most "
+            "simply by extends: print or extends: screen")
     return medium
 
 

@@ -358,7 +358,8 @@ def toc_lines(book: Book) -> list[tuple[str, str, int]]:
 
 def render(book: Book, print_: bool) -> tuple[bytes, int, int]:
     """The directory PDF, its page count and the blank pages added."""
-    where = f"layouts ({'print' if print_ else 'screen'})"
+    where = (f"layouts/{book.layout_name}.yaml" if book.layout_name
+             else f"layouts ({'print' if print_ else 'screen'})")
     g = Geometry.from_layout(book.layout, where)
     c = {k: colour(v, f"{where} colours.{k}")
          for k, v in book.layout["colours"].items()}

@@ -82,8 +82,9 @@ class Geometry:
         least = 5 * 72 / 25.4
         for name in ("top", "bottom", "inner", "outer", "head", "folio"):
             if getattr(self, name) < least - 0.01:
+                key = name if name in ("head", "folio") else f"margins.{name}"
                 raise LayoutError(
-                    f"{where}: page.{name} is {getattr(self, name) / 72 * 25.4:.1f}"
+                    f"{where}: page.{key} is {getattr(self, name) / 72 * 25.4:.1f}"
                     " mm; text must stay at least 5 mm inside the trim")
         if self.mark_length and self.mark_offset < self.bleed:
             raise LayoutError(
