@@ -35,6 +35,12 @@ def test_a_product_named_twice_is_built_once(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("docx-en: built") == 1
     assert "1 file(s) written" in err
+    # Forced, it is made again; its bytes come out the same and are kept.
+    assert main(["build", "docx", "--lang", "en", "--force", "--content",
+                 str(content), "--layouts", str(LAYOUTS), "--output",
+                 str(tmp_path / "out"), "--today", TODAY.isoformat()]) == 0
+    err = capsys.readouterr().err
+    assert "docx-en: built, same bytes;" in err and "0 file(s) written" in err
 
 
 @pytest.mark.parametrize("product", ["docx", "slides"])

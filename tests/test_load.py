@@ -310,7 +310,9 @@ def test_check_reports_every_problem_and_exits_non_zero(bad_tree, capsys):
     for name, field in (("a.yaml", "kind"), ("b.yaml", "phones[0].number"),
                         ("c.yaml", "services[0].category")):
         assert f"{name}:" in err and f" {field}:" in err
-    assert "3 error(s)" in err
+    # Files with errors count among those checked.
+    files = len(list((bad_tree / "providers").rglob("*.yaml")))
+    assert f"{files} provider file(s) checked: 3 error(s)" in err
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest()
              for p in bad_tree.rglob("*.yaml")}
     assert before == after

@@ -137,10 +137,8 @@ def cmd_check(args) -> int:
     _print_problems(problems, args.quiet)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
-    checked = project.loaded.content or project.loaded.partial
-    providers = len(checked.providers) if checked else 0
-    print(f"{providers} providers checked: {errors} error(s), {warnings} warning(s)",
-          file=sys.stderr)
+    print(f"{project.loaded.provider_files} provider file(s) checked: "
+          f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
     if errors or (args.strict and warnings):
         return EXIT_ERRORS
     return EXIT_OK
@@ -188,10 +186,14 @@ def cmd_build(args) -> int:
                    progress=progress)
     if progress:
         progress(None, None, None)
+    written = set(result.written)
     for report in result.reports:
         if args.quiet:
             continue
-        state = "built" if report.rebuilt else "unchanged"
+        # --force makes a product again, but files whose bytes come out the
+        # same are not rewritten.
+        state = ("unchanged" if not report.rebuilt else "built" if any(
+            name in written for name in report.files) else "built, same bytes")
         print(f"{report.key}: {state}; {len(report.included)} included "
               f"({len(report.redacted)} with fields withheld), "
               f"{len(report.excluded)} left out", file=sys.stderr)

@@ -50,6 +50,7 @@ class Loaded:
         # Provider files that did not validate: checked for codes anyway, so
         # that every problem of a file is reported in one round.
         self.invalid_sources: list[Source] = []
+        self.provider_files = 0  # read as providers, whether valid or not
         # When document.yaml or guidance.yaml does not validate: the rest of
         # the tree, for the checks only (never built from), so that one bad
         # shared file does not hide the problems of every provider.
@@ -261,7 +262,9 @@ def load_content(root: Path | str) -> Loaded:
         loaded, "regions", "areas") else []
 
     providers, files = [], {}
-    for path in provider_paths(root, loaded.problems):
+    paths = provider_paths(root, loaded.problems)
+    loaded.provider_files = len(paths)
+    for path in paths:
         source, problems = read_yaml(path, root)
         loaded.problems.extend(problems)
         if source is None:
