@@ -236,6 +236,13 @@ def test_two_provinces_with_one_slug_is_an_error(tmp_path):
     assert message == "slug 'nghe-an' is also the slug of province '40'"
 
 
+def test_a_misspelt_category_is_answered_with_the_nearest(tmp_path):
+    root = provider_tree(tmp_path, a=MINIMAL.replace("category: legal",
+                                                     "category: psychology"))
+    (problem,) = [p for p in problems_of(root) if p.is_error]
+    assert problem.fix.startswith("did you mean 'psychological'? use one of: ")
+
+
 def test_warnings_for_translation_phone_and_verification(tmp_path):
     text = MINIMAL.replace('{vi: "Tư vấn", en: "Advice"}', '{vi: "Tư vấn"}') + (
         'phones:\n  - number: "12345"\n'

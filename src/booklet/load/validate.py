@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import difflib
 import functools
 import re
 import unicodedata
@@ -247,12 +248,18 @@ def _check_codes(provider: Provider, add, provinces, categories, criteria) -> No
         if service.category not in categories:
             add(("services", i, "category"), "error",
                 f"unknown category '{service.category}'",
-                "use one of: " + ", ".join(sorted(categories)))
+                _one_of(service.category, categories))
         for j, code in enumerate(service.eligibility.criteria):
             if code not in criteria:
                 add(("services", i, "eligibility", "criteria", j), "error",
-                    f"unknown eligibility criterion '{code}'",
-                    "use one of: " + ", ".join(sorted(criteria)))
+                    f"unknown eligibility criterion '{code}'", _one_of(code, criteria))
+
+
+def _one_of(value: str, accepted) -> str:
+    """The fix for an unknown code: the nearest one first, when one is near."""
+    near = difflib.get_close_matches(value, list(accepted), n=1, cutoff=0.7)
+    listed = "use one of: " + ", ".join(sorted(accepted))
+    return f"did you mean '{near[0]}'? " + listed if near else listed
 
 
 def _check_folder(provider: Provider, file: str, slugs: dict[str, str],
