@@ -374,6 +374,33 @@ def test_a_fee_note_in_brackets_does_not_double_the_full_stop(fictional):
     assert note == "VND 200,000 a session"
 
 
+def test_back_cover_numbers_keep_clear_of_their_text(bundled_built, bundled):
+    from booklet.compose.text import pick
+    for key in KEYS:
+        lang = key.split("-")[1]
+        doc = pdfium.PdfDocument(main_pdf(bundled_built, key))
+        text = doc[len(doc) - 1].get_textpage()
+        for hotline in bundled.content.document.hotlines:
+            number = _box(text, hotline.number)
+            name = _box(text, pick(hotline.name, lang)[0][:12])
+            # The name starts on the number's line, an em or so to its right.
+            assert abs(number[1] - name[1]) < 10 * MM, (key, hotline.number)
+            assert (name[0] - number[2]) / MM >= 4, (key, hotline.number)
+
+
+def _box(text, words: str) -> tuple[float, ...]:
+    """Left, bottom, right, top of the last place `words` is on the page."""
+    found = text.search(words, match_case=True)
+    boxes = []
+    while (where := found.get_next()) is not None:
+        first, count = where
+        left = text.get_charbox(first)
+        right = text.get_charbox(first + count - 1)
+        boxes.append((left[0], left[1], right[2], left[3]))
+    assert boxes, words
+    return boxes[-1]
+
+
 def test_phone_numbers_and_fees_never_break_across_lines(bundled_built, bundled):
     numbers = {ph.number for p in bundled.content.providers for ph in p.phones}
     for lang in ("vi", "en"):

@@ -360,9 +360,10 @@ class Typesetter:
         self.plain: dict[str, object] = {}
         self.parser = ParaParser()
         self.parser.caseSensitive = 1  # as Paragraph sets it
-        # Hotline numbers hang in a column as wide as the widest of them.
+        # Hotline numbers hang in a column as wide as the widest of them,
+        # and the text keeps about an em's gap from it at any type size.
         size = book.layout["type"]["hotline_number"]
-        self.number_width = 8 + max(
+        self.number_width = 0.8 * size + max(
             [stringWidth(h["number"], face_name(self.family, "bold"), size)
              for h in book.hotlines] or [0])
 
