@@ -44,6 +44,23 @@ def text(pdf: Path | bytes) -> str:
     return "\n".join(text_pages(pdf))
 
 
+def lines_top_down(pdf: Path | bytes, page: int) -> list[str]:
+    """The upright text of a page as a reader scans it, line by line from the
+    top (a rotated draft stamp left out): what opens the page comes first."""
+    rows: dict[float, list[str]] = {}
+
+    def visit(text, cm, tm, font, size):
+        if not text.strip():
+            return
+        if abs(cm[1] * tm[0] + cm[3] * tm[1]) > 1e-6:  # rotated
+            return
+        y = round(cm[1] * tm[4] + cm[3] * tm[5] + cm[5], 1)
+        rows.setdefault(y, []).append(text.strip())
+
+    PdfReader(_source(pdf)).pages[page].extract_text(visitor_text=visit)
+    return [" ".join(rows[y]) for y in sorted(rows, reverse=True)]
+
+
 def squash(value: str) -> str:
     """Text with every run of white space removed, for matching across lines."""
     return "".join(value.split())

@@ -401,6 +401,26 @@ def _box(text, words: str) -> tuple[float, ...]:
     return boxes[-1]
 
 
+def test_no_page_opens_with_the_state_rows_of_an_entry(bundled_built, bundled):
+    for key in KEYS:
+        strings = bundled.layouts.strings(key.split("-")[1])
+        states = [strings[k].split("{")[0] for k in (
+            "verified_on", "not_verified", "consent_pending", "consent_refused")]
+        pages = pdfcheck.text_pages(main_pdf(bundled_built, key))
+        # Part 2, the entries: from the page that opens it (the legend of
+        # Part 1 lists the state rows on purpose).
+        words = bundled.layouts.get("directory")["words"][key.split("-")[1]]
+        opens = next(i for i, page in enumerate(pages)
+                     if f"{words['part2']}\n{words['part2_title']}"
+                     in page.replace("\r\n", "\n"))
+        pdf = main_pdf(bundled_built, key)
+        for number in range(opens, len(pages)):
+            # The running head, then the first line of the page's text.
+            lines = pdfcheck.lines_top_down(pdf, number)
+            assert len(lines) < 2 or not lines[1].startswith(tuple(states)), (
+                key, number + 1, lines[:3])
+
+
 def test_phone_numbers_and_fees_never_break_across_lines(bundled_built, bundled):
     numbers = {ph.number for p in bundled.content.providers for ph in p.phones}
     for lang in ("vi", "en"):

@@ -493,8 +493,17 @@ class Typesetter:
             Spacer(1, self.entry_gap / 2),
             Anchor("", rule=self.c["rule"], rule_width=0.3, provider=item.id),
             Spacer(1, self.entry_gap / 2)]
-        for b in item.blocks:
-            out += self.block(b, item.id)
+        rows = [self.block(b, item.id) for b in item.blocks]
+        # The state rows that close an entry (verification, consent) never
+        # open a page on their own, where they read as if they belonged to
+        # the entry that follows: they go with the row before them.
+        kinds = [b.kind for b in item.blocks]
+        first = kinds.index("state") if "state" in kinds else len(rows) - 1
+        for row in rows[max(first - 1, 0):-1]:
+            if row and isinstance(row[-1], Hanging):
+                row[-1].keepWithNext = 1
+        for row in rows:
+            out += row
         return out
 
     def heading(self, h: Heading) -> list:
