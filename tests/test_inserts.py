@@ -311,7 +311,8 @@ def test_unverified_entry_says_so(filtered):
 
 def test_a_phone_not_for_the_public_is_marked(filtered):
     text = pdfcheck.text(filtered)
-    assert ("0238 3000 012 – Line for caseworkers · Standard rate · "
+    # In the directory's order: number, cost, hours, hotline, label.
+    assert ("0238 3000 012 · Standard rate · Line for caseworkers · "
             "not for the public") in text
 
 
