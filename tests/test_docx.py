@@ -349,3 +349,20 @@ def test_entries_carry_the_short_name_and_scope_the_pdf_prints(copies, lang):
             assert any(f"{words['also_listed']}: " in line and home in line
                        for line in body), p.id
     assert any(words["national_scope"] in line for line in body)
+
+
+def test_the_review_copy_and_the_workbook_use_the_printed_words(bundled):
+    """Reviewers and consultants meet the same headings and labels as readers
+    of the printed directory."""
+    from booklet.load.workbook import _CARE
+    layouts = bundled.layouts
+    for lang in ("vi", "en"):
+        printed = layouts.get("directory")["words"][lang]
+        review = layouts.get("docx")["text"][lang]
+        for key in ("legend_categories", "legend_eligibility", "legend_cost",
+                    "legend_fees", "legend_care"):
+            assert review[key] == printed[key], (lang, key)
+        assert review["legend_verification"] == printed["legend_states"], lang
+        care = layouts.strings(lang)["care"]
+        for code, vi, en in _CARE:
+            assert care[code] == (vi if lang == "vi" else en), (lang, code)
