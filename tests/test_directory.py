@@ -421,6 +421,26 @@ def test_no_page_opens_with_the_state_rows_of_an_entry(bundled_built, bundled):
                 key, number + 1, lines[:3])
 
 
+def test_an_old_number_is_printed_with_its_caution(fictional):
+    from booklet.products import inserts
+    path = fictional.content_dir / "providers" / "ha-tinh" / "fict-clinic.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        '"0239 3000 003"', '"08.38346080"'), encoding="utf-8")
+    fictional.loaded = None
+    for lang in ("vi", "en"):
+        caution = fictional.layouts.strings(lang)["old_number"]
+        said = pdfcheck.squash(caution)
+        built = make_all(fictional, {"lang": lang, "layout": "screen"})
+        text = pdfcheck.squash(pdfcheck.text(main_pdf(built,
+                                                      f"directory-{lang}-screen")))
+        # On the number's own row, after what else it says of the number.
+        at = text.index("08.38346080")
+        assert text.index(said) - at < 80
+        [job] = inserts.plan(fictional, {"province": ["42"], "lang": lang})
+        made = inserts.make(fictional, job, select(fictional.content, job.edition))
+        assert said in pdfcheck.squash(pdfcheck.text(made.artifacts[0].data))
+
+
 def test_phone_numbers_and_fees_never_break_across_lines(bundled_built, bundled):
     numbers = {ph.number for p in bundled.content.providers for ph in p.phones}
     for lang in ("vi", "en"):
