@@ -422,7 +422,9 @@ def test_no_page_opens_with_the_state_rows_of_an_entry(bundled_built, bundled):
 
 
 def test_an_old_number_is_printed_with_its_caution(fictional):
-    from booklet.products import inserts
+    from docx import Document
+
+    from booklet.products import docx, inserts
     path = fictional.content_dir / "providers" / "ha-tinh" / "fict-clinic.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         '"0239 3000 003"', '"08.38346080"'), encoding="utf-8")
@@ -439,6 +441,11 @@ def test_an_old_number_is_printed_with_its_caution(fictional):
         [job] = inserts.plan(fictional, {"province": ["42"], "lang": lang})
         made = inserts.make(fictional, job, select(fictional.content, job.edition))
         assert said in pdfcheck.squash(pdfcheck.text(made.artifacts[0].data))
+        [job] = docx.plan(fictional, {"lang": lang})
+        made = docx.make(fictional, job, select(fictional.content, job.edition))
+        words = Document(io.BytesIO(made.artifacts[0].data))
+        cells = [c.text for t in words.tables for r in t.rows for c in r.cells]
+        assert caution in cells
 
 
 def test_phone_numbers_and_fees_never_break_across_lines(bundled_built, bundled):
