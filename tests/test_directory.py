@@ -401,6 +401,26 @@ def _box(text, words: str) -> tuple[float, ...]:
     return boxes[-1]
 
 
+def test_parts_of_the_printed_directory_open_on_a_right_hand_page(bundled_built,
+                                                                 bundled):
+    for key in KEYS:
+        lang = key.split("-")[1]
+        words = bundled.layouts.get("directory")["words"][lang]
+        pages = [page.replace("\r\n", "\n")
+                 for page in pdfcheck.text_pages(main_pdf(bundled_built, key))]
+        for opening in (f"{words['part1']}\n{words['part1_title']}",
+                        f"{words['part2']}\n{words['part2_title']}",
+                        f"\n{words['index_categories']}\n"):
+            # The first page past the contents; those after it repeat the
+            # title as their running head.
+            number = min(n for n, page in enumerate(pages, 1) if opening in page
+                         and n > 3)
+            # Odd pages are right-hand pages; the screen edition has no sides.
+            assert number % 2 == 1 or key.endswith("screen"), (key, opening, number)
+        if key.endswith("print"):
+            assert len(pages) % 4 == 0
+
+
 def test_no_page_opens_with_the_state_rows_of_an_entry(bundled_built, bundled):
     for key in KEYS:
         strings = bundled.layouts.strings(key.split("-")[1])

@@ -75,6 +75,18 @@ class Pad(ActionFlowable):
         doc.pending[0:0] = extra
 
 
+class RectoBreak(ActionFlowable):
+    """A page break to the next right-hand page, leaving a blank left-hand
+    one when needed: the parts of a printed book open on the right."""
+
+    def apply(self, doc):
+        extra: list = [PageBreak()]
+        if (doc.page + 1) % 2 == 0:  # the next page would be a left-hand one
+            extra = [SetKind("blank"), PageBreak(), Nothing(), SetKind(doc.kind),
+                     PageBreak()]
+        doc.pending[0:0] = extra
+
+
 class _KeepTogether(KeepTogether):
     """ReportLab's measure of a keep-with-next group leaves out the space
     before its flowables, which the frame then adds: a heading and an entry's
@@ -293,7 +305,8 @@ class _Deferred(ActionFlowable):
         doc.pending[0:0] = self.make(doc)
 
 
-def _part2_chunks(book: Book, ts: Typesetter, size: int = 24) -> list:
+def _part2_chunks(book: Book, ts: Typesetter, print_: bool, size: int = 24
+                  ) -> list:
     """Part 2 as makers of a few entries' flowables each, expanded only when
     the build reaches them: a directory of thousands of entries then never
     holds every paragraph in memory at once. A chunk ends only after an
@@ -318,8 +331,9 @@ def _part2_chunks(book: Book, ts: Typesetter, size: int = 24) -> list:
                 if isinstance(item, Heading):
                     # Each region opens a page, unless it follows the Part 2
                     # title.
-                    if item.kind == "part" or (item.kind == "region"
-                                               and previous != "part"):
+                    if item.kind == "part":
+                        out.append(RectoBreak() if print_ else PageBreak())
+                    elif item.kind == "region" and previous != "part":
                         out.append(PageBreak())
                     out += ts.heading(item)
                 else:
@@ -371,14 +385,16 @@ def render(book: Book, print_: bool) -> tuple[bytes, int, int]:
     story += ts.blocks(book.inside_cover)
     story += [SetKind("body"), PageBreak()]
     story += ts.contents(toc_lines(book))
-    story += [PageBreak(),
+    # In print, Part 1, Part 2 and the indexes open on a right-hand page.
+    opening = RectoBreak if print_ else PageBreak
+    story += [opening(),
               Anchor("part1", f"{w['part1']}. {w['part1_title']}", 0,
                      running=w["part1_title"]),
               ts.para(esc(w["part1"]), "part_kicker"),
               ts.para(esc(w["part1_title"]), "part")]
     story += ts.blocks(book.part1)
-    story += [_Deferred(chunk) for chunk in _part2_chunks(book, ts)]
-    story += [SetKind("index"), PageBreak(),
+    story += [_Deferred(chunk) for chunk in _part2_chunks(book, ts, print_)]
+    story += [SetKind("index"), opening(),
               _Deferred(lambda doc: ts.index(doc.pages))]
     pad_to = int(book.layout["page"].get("pad_to", 1))
     if pad_to > 1:
