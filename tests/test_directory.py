@@ -421,6 +421,17 @@ def test_parts_of_the_printed_directory_open_on_a_right_hand_page(bundled_built,
             assert len(pages) % 4 == 0
 
 
+def test_row_labels_sit_on_the_baseline_of_their_text(bundled_built, bundled):
+    for key in KEYS:
+        strings = bundled.layouts.strings(key.split("-")[1])
+        pdf = main_pdf(bundled_built, key)
+        pages = pdfcheck.text_pages(pdf)
+        [page] = [n for n, text in enumerate(pages) if "3717 0544" in text][:1]
+        # Read by baseline, the label and the number are one line.
+        assert any(strings["phone"] in line and "3717 0544" in line
+                   for line in pdfcheck.lines_top_down(pdf, page)), key
+
+
 def test_no_page_opens_with_the_state_rows_of_an_entry(bundled_built, bundled):
     for key in KEYS:
         strings = bundled.layouts.strings(key.split("-")[1])

@@ -121,10 +121,15 @@ class Hanging(Flowable):
     def wrap(self, aw, ah):
         self.width = aw
         _, self.body_height = self.body.wrap(aw - self.indent, ah)
-        self.label_height = 0.0
+        self.label_height = self.label_drop = 0.0
         if self.label is not None:
             _, self.label_height = self.label.wrap(self.indent - 3, ah)
-        left = self.icon_size if self.icon is not None else self.label_height
+            # A smaller label sits on the first baseline of its text, not
+            # above it: both first baselines fall one type size below the top.
+            self.label_drop = max(0.0, _size(self.body) - _size(self.label)
+                                  - self.shift)
+        left = (self.icon_size if self.icon is not None
+                else self.label_height + self.label_drop)
         self.height = max(self.body_height + self.shift, left)
         return aw, self.height
 
@@ -151,13 +156,20 @@ class Hanging(Flowable):
         if self.label is not None:
             # A label may be shared by many rows: wrap it again at this width.
             self.label.wrap(self.indent - 3, self.height)
-            self.label.drawOn(canv, 0, self.height - self.label_height)
+            self.label.drawOn(canv, 0, self.height - self.label_height
+                              - self.label_drop)
         elif self.icon is not None:
             name, fill, ink, crossed, *cross = self.icon
             # Centre the icon on the first line of the body.
             top = self.height - max(0.0, (self.first_line - self.icon_size) / 2)
             icon(canv, name, 0, top - self.icon_size, self.icon_size,
                  fill, ink, crossed, *cross)
+
+
+def _size(para) -> float:
+    """The type size of a paragraph's first line, which sets its baseline."""
+    first = getattr(para, "first_size", None)
+    return first() if first else para.style.fontSize
 
 
 class IconStrip(Flowable):
