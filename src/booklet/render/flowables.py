@@ -169,7 +169,11 @@ class Hanging(Flowable):
 def _size(para) -> float:
     """The type size of a paragraph's first line, which sets its baseline."""
     first = getattr(para, "first_size", None)
-    return first() if first else para.style.fontSize
+    if first:
+        return first()
+    # Not a paragraph (the icons of care standards): no baseline to meet.
+    style = getattr(para, "style", None)
+    return getattr(style, "fontSize", 0.0)
 
 
 class IconStrip(Flowable):
