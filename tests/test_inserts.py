@@ -707,3 +707,33 @@ def test_pathway_never_gives_a_number_that_could_ring_a_stranger(bundled):
     for number in ("08.38346080", "08.35079534", "08.36024081"):
         assert number not in pathway
     assert "08.35079534" in pdfcheck.text(pdf)  # its entry still prints it
+
+
+def test_a_boxed_flag_keeps_its_descenders_off_the_frame(bundled):
+    # The bundled providers have not yet confirmed consent: a draft flags it.
+    pdf = made(bundled, region="north-central-coast", lang="vi")[
+        "insert-north-central-coast-vi"]
+    flag = bundled.layouts.strings("vi")["consent_pending"]  # "... đồng ý ..."
+    dpi = 600
+    for number in range(pdfcheck.page_count(pdf)):
+        doc = pdfium.PdfDocument(pdf)
+        text = doc[number].get_textpage()
+        found = text.search(flag, match_case=True)
+        where = found.get_next()
+        if where is None:
+            continue
+        first, count = where
+        boxes = [text.get_charbox(i) for i in range(first, first + count)]
+        height = doc[number].get_height()
+        low = min(b[1] for b in boxes)  # the lowest descender, in points
+        left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+        image = pdfcheck.render(pdf, number, dpi, grayscale=True)
+        scale = dpi / 72
+        row = int((height - low) * scale) + 1
+        band = image[row:row + int(6 * scale), int(left * scale):int(right * scale)]
+        # The first row below the text that is dark right across: the frame.
+        frame = next(i for i, line in enumerate(band) if (line < 128).mean() > 0.9)
+        # About a millimetre clear (it was 2.2 pt, which read as touching).
+        assert frame / scale >= 3, f"page {number + 1}: {frame / scale:.2f} pt"
+        return
+    pytest.fail("no consent flag in the insert")

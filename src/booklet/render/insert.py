@@ -378,7 +378,8 @@ class Typesetter:
                           ("LEFTPADDING", (0, 0), (-1, -1), pad),
                           ("RIGHTPADDING", (0, 0), (-1, -1), pad),
                           ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                          ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]))
+                          # Room below for descenders and dots below (ý, ậ).
+                          ("BOTTOMPADDING", (0, 0), (-1, -1), 4.5)]))
         table.spaceAfter = st.spaceAfter
         return table
 
