@@ -277,3 +277,29 @@ def test_edition_is_the_public_print_directory():
     job = SLIDES.plan(None, {"final": True})[0]
     assert [j.key for j in SLIDES.plan(None, {})] == ["slides-vi", "slides-en"]
     assert job.edition == Edition(audience="public", medium="print", final=True)
+
+
+def test_a_chart_keeps_clear_of_its_note(decks):
+    import pypdfium2 as pdfium
+    dpi = 144
+    scale = dpi / 72
+    for lang, (pdf, _, pages) in decks.items():
+        text = words(lang)
+        for note in ("matrix_note", "province_note"):
+            # The note's first words, before any figure is filled in.
+            start = text[note].split("{")[0][:20]
+            number = next(i for i, page in enumerate(pages) if start in page)
+            doc = pdfium.PdfDocument(pdf)
+            page = doc[number]
+            textpage = page.get_textpage()
+            first, count = textpage.search(start, match_case=True).get_next()
+            # The top of its tallest letter (stacked marks reach highest).
+            top = max(textpage.get_charbox(i)[3] for i in range(first, first + count))
+            image = pdfcheck.render(pdf, number, dpi, grayscale=True)
+            row = int((page.get_height() - top) * scale)
+            # Upward from the note's top (past its own anti-aliased edge): the
+            # first row with ink is the chart's.
+            above = image[:row - 2, int(60 * scale):int(-60 * scale)]
+            inked = np.where((above < 235).any(axis=1))[0]
+            gap = (row - inked[-1]) / scale
+            assert gap >= 8, (lang, note, round(gap, 1))

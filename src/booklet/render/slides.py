@@ -19,6 +19,10 @@ from reportlab.platypus import Frame, KeepInFrame, Paragraph
 from booklet.layouts import length
 from booklet.render.fonts import canvas_options, face_name
 
+# A chart's note: the room it takes above the bottom margin, and the gap
+# that keeps the chart's last bar or row off it.
+_NOTE_ROOM, _NOTE_GAP = 32, 12
+
 
 @dataclass
 class Slide:
@@ -194,7 +198,7 @@ class Deck:
         top = self.heading(slide.title)
         counts = slide.data["counts"]
         note = slide.data.get("note", "")
-        bottom = self.bottom + (34 if note else 8)
+        bottom = self.bottom + (_NOTE_ROOM + _NOTE_GAP if note else 8)
         width, height = self.right - self.left, top - bottom
         self.canvas.saveState()
         renderPDF.draw(self.bar_chart(counts, width, height), self.canvas,
@@ -203,7 +207,7 @@ class Deck:
         if note:
             self.frame([Paragraph(note, self.style(self.size["note"],
                                                    color="muted"))],
-                       self.left, self.bottom + 2, width, 30)
+                       self.left, self.bottom, width, _NOTE_ROOM)
 
     def bar_chart(self, counts: list, width: float, height: float) -> Drawing:
         size = self.size["chart_label"]
@@ -253,7 +257,7 @@ class Deck:
         top = self.heading(slide.title)
         d = slide.data
         note = d.get("note", "")
-        bottom = self.bottom + (34 if note else 8)
+        bottom = self.bottom + (_NOTE_ROOM + _NOTE_GAP if note else 8)
         width, height = self.right - self.left, top - bottom
         self.canvas.saveState()
         renderPDF.draw(self.matrix(d, width, height), self.canvas, self.left, bottom)
@@ -261,7 +265,7 @@ class Deck:
         if note:
             self.frame([Paragraph(note, self.style(self.size["note"],
                                                    color="muted"))],
-                       self.left, self.bottom + 2, width, 30)
+                       self.left, self.bottom, width, _NOTE_ROOM)
 
     def matrix(self, d: dict, width: float, height: float) -> Drawing:
         size = self.size["matrix"]
