@@ -246,7 +246,8 @@ def test_a_hotline_says_so_and_its_own_hours_under_its_number(tmp_path):
     pdf, _ = _leaflet_and_warnings(project)
     text = pdfcheck.squash(pdfcheck.text(pdf))
     assert pdfcheck.squash(
-        "0239 3000 004 Miễn phí · 24/7 · Đường dây nóng Free · 24/7 · Hotline") in text
+        "0239 3000 004 Miễn phí · 24/7 · Đường dây nóng "
+        "Free · 24/7 · Hotline") in text
     # The office line keeps the provider's hours, said once for the entry.
     assert pdfcheck.squash("0239 3000 003 Cước thường · Standard rate") in text
     lines = [line.strip() for line in pdfcheck.text(pdf).splitlines()]
@@ -326,7 +327,8 @@ def test_a_contact_too_long_for_a_code_falls_back_to_calling_its_first_number(
 
 
 def test_a_contact_with_a_long_note_keeps_its_numbers_in_the_code(tmp_path):
-    note = "Gọi trước khi đến; nghỉ trưa từ 11 giờ 30 đến 13 giờ 30. " * 3
+    note = ("Gọi trước khi đến; nghỉ trưa từ 11 giờ 30 "
+            "đến 13 giờ 30. ") * 3
     project = _project(tmp_path, {"ha-tinh/fict-long.yaml": _long(3, note)})
     pdf, warnings = _leaflet_and_warnings(project)
     [code] = [c for c in _codes(pdf) if b"Many" in c or "Hư".encode() in c]

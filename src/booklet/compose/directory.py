@@ -105,6 +105,10 @@ class Book:
     warnings: list[str] = field(default_factory=list)
 
 
+# Template white space: no-break spaces are not part of it.
+_FOLD = re.compile(r"[ \t\r\n]+")
+
+
 def parse_blocks(text: str) -> list[Block]:
     """The <block> elements of rendered template text, in order."""
     # Template line breaks and indents fold into single spaces; no-break
@@ -112,9 +116,6 @@ def parse_blocks(text: str) -> list[Block]:
     return [Block(m.group(1) and _attrs(m.group(1)).get("k", "p"),
                   _FOLD.sub(" ", m.group(2)).strip(" "), _attrs(m.group(1)))
             for m in _BLOCK.finditer(text)]
-
-
-_FOLD = re.compile(r"[ \t\r\n]+")
 
 
 def _attrs(text: str) -> dict[str, str]:

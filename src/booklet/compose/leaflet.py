@@ -63,8 +63,7 @@ class ProviderItem:
     marks: str = ""  # draft only: consent and verification state
     contact: Contact | None = None  # what the QR code saves
     # Shorter payloads, in order, for when `payload` does not fit the space
-    # the layout gives a code: the contact with only its name and numbers,
-    # then a tel: code that calls the first number.
+    # the layout gives a code (see fallbacks()).
     fallbacks: tuple[bytes, ...] = ()
 
     @property
@@ -197,7 +196,9 @@ def compose(selection: Selection, layouts, layout: dict, provinces: tuple[str, .
         words={**{k: label(k) for k in own.get(order[0], {})
                   if k not in ("local", "continued", "edition", "page")},
                **{k: _pair([own[c][k].format(place=pick(place, c)[0])
-                            for c in order]) for k in ("local", "continued")}},
+                            for c in order]) for k in ("local", "continued")},
+               # Said beside old numbers in every product: one wording.
+               "old_number": _pair([strings[c]["old_number"] for c in order])},
         edition=_pair([own[c]["edition"].format(date=format_date(date, strings[c]))
                        for c in order]),
         draft_stamp=strings[order[0]]["draft_stamp"]

@@ -354,7 +354,7 @@ def _litter(path: Path) -> bool:
     name = path.name.lower()
     if path.suffix.lower() in YAML_SUFFIXES:
         return False  # whatever its name, it may hold a provider
-    if (name in _SYSTEM_FILES or name.startswith(("~$", ".", "readme"))):
+    if name in _SYSTEM_FILES or name.startswith(("~$", ".", "readme")):
         return True
     for ending in _BACKUP_ENDINGS:
         if name.endswith(ending):
