@@ -220,3 +220,31 @@ def test_a_link_area_covers_its_words_and_not_the_line_above(typesetter):
         assert y0 - 0.5 <= bottom and top <= y1 + 0.5
     above = [box for ch, box in chars[:text.index("Gọi")] if not ch.isspace()]
     assert y1 <= min(box[1] for box in above)
+
+
+def test_a_row_whose_label_overhangs_the_space_left_moves_to_the_next_page(
+        typesetter):
+    # A smaller label is lowered to the body's baseline, so a one-line row
+    # can be taller than its body. With room for the body alone at a page
+    # foot, the row used to split into one part too tall and stop the build.
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
+
+    from booklet.render.flowables import Hanging
+
+    _, body = typesetter
+    label = ParagraphStyle("label", fontName="sans", fontSize=6.6,
+                           leading=body.leading)
+    ts = Typesetter(_Book(), {"body": body, "label": label}, {}, links=True)
+    row = Hanging(ts.para("Một dòng duy nhất", "body"), 40,
+                  label=ts.para("Nhãn", "label"))
+    _, height = row.wrap(300, 1000)
+    assert height > row.body_height  # the case in question
+    room = (height + row.body_height) / 2
+    out = io.BytesIO()
+    doc = BaseDocTemplate(out, pagesize=(300, 200))
+    doc.addPageTemplates(PageTemplate(frames=[Frame(
+        0, 0, 300, 200, 0, 0, 0, 0, id="body")]))
+    doc.build([Spacer(300, 200 - room), row])
+    pages = pdfcheck.text_pages(out.getvalue())
+    assert len(pages) == 2
+    assert "Nhãn" in pages[1] and "Một dòng duy nhất" in pages[1]

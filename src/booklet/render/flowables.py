@@ -140,6 +140,11 @@ class Hanging(Flowable):
         first = Hanging(parts[0], self.indent, self.label, self.icon,
                         self.icon_size, self.first_line, self.provider, self.shift,
                         self.gap)
+        # The label (lowered to the body's baseline) can be taller than the
+        # body's first part: then nothing of the row fits here, and platypus
+        # must move it to the next frame rather than place a part too tall.
+        if first.wrap(aw, ah)[1] > ah + 1e-6:
+            return []
         return [first] + [Hanging(p, self.indent, provider=self.provider,
                                   gap=self.gap) for p in parts[1:]]
 
