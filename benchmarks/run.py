@@ -36,10 +36,12 @@ def measure(args: list[str]) -> dict:
     code = os.waitstatus_to_exitcode(status)
     failed = [line for line in err.splitlines() if ": error:" in line]
     # A benchmark reports a failed product instead of stopping: the figures
-    # of the others still count, and the table says what failed.
+    # of the others still count, the table marks the row, and the errors are
+    # printed below it (a failed product is fast, so its time misleads).
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
             "peak_mb": usage.ru_maxrss / 1024,
-            "failed": len(failed) if code else 0}
+            "failed": len(failed) if code else 0,
+            "errors": failed if code else []}
 
 
 def size_mb(folder: Path, pattern: str = "**/*") -> float:
@@ -104,7 +106,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="keep the generated content and output here")
     args = parser.parse_args(argv)
     print(f"booklet benchmark on {os.cpu_count()} cores, -j {args.jobs}")
-    print(table(run(args.sizes, args.jobs, args.keep)))
+    rows = run(args.sizes, args.jobs, args.keep)
+    print(table(rows))
+    errors = [e for r in rows for e in r.get("errors", [])]
+    if errors:
+        print("\nFAILED: these figures do not count, a build failed:")
+        print("\n".join(dict.fromkeys(errors)))
+        return 1
     return 0
 
 
