@@ -26,6 +26,7 @@ from booklet.compose.text import (
     pick,
     sort_key,
     tel_uri,
+    web_link,
 )
 from booklet.errors import FitError, LayoutError
 from booklet.layouts import Layouts
@@ -144,6 +145,7 @@ class _Templates:
     def __init__(self, layouts: Layouts):
         layouts.env.filters.setdefault("nobr", nobr)
         layouts.env.filters.setdefault("tel", tel_uri)
+        layouts.env.filters.setdefault("web", web_link)
         self.get = {name: layouts.template(f"directory/{name}.xml.j2")
                     for name in ("entry", "cover", "inside_cover", "guidance",
                                  "hotlines", "legend", "back")}

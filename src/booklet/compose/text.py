@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
+import urllib.parse
 
 import phonenumbers
 
@@ -195,6 +196,29 @@ def tel_uri(number: str) -> str:
     """A tel: URI (RFC 3966) for `number`, or "" when it is not dialable."""
     dial = dial_string(number)
     return "tel:" + dial if dial else ""
+
+
+def web_link(address: str) -> str:
+    """The link target of a web address as printed: 'www.' addresses get
+    https://, and an address with Vietnamese letters becomes plain ASCII (host
+    in IDNA, the rest percent-encoded), as PDF link actions take only ASCII
+    (PDF 32000-1, 12.6.4.7) and viewers open nothing else reliably."""
+    full = address if "://" in address else "https://" + address
+    if full.isascii():
+        return full
+    parts = urllib.parse.urlsplit(full)
+    host = parts.hostname or ""
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        host = urllib.parse.quote(host)
+    if parts.port:
+        host += f":{parts.port}"
+    keep = "/%:@!$&'()*+,;=-._~?#"
+    return urllib.parse.urlunsplit((
+        parts.scheme, host, urllib.parse.quote(parts.path, safe=keep),
+        urllib.parse.quote(parts.query, safe=keep),
+        urllib.parse.quote(parts.fragment, safe=keep)))
 
 
 def edition_marking(edition, strings: dict, prefix: str = "edition") -> str:

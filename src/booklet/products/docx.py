@@ -12,7 +12,7 @@ from booklet.compose.entry import (
     view,
 )
 from booklet.compose.outline import outline
-from booklet.compose.text import format_date, format_hours, pick, tel_uri
+from booklet.compose.text import format_date, format_hours, pick, tel_uri, web_link
 from booklet.errors import EditionError
 from booklet.finish.output import Artifact
 from booklet.model import LANGS
@@ -62,11 +62,6 @@ def make(project, job: Job, selection: Selection) -> Made:
                       text, layout["tables"], lang)
     data = book.write()
     return Made([Artifact(job.outputs[0], data, None, "docx")], book.warnings)
-
-
-def web_url(value: str) -> str:
-    """A link target for a website written with or without its scheme."""
-    return value if "://" in value else f"https://{value}"
 
 
 class ReviewCopy:
@@ -232,7 +227,7 @@ class ReviewCopy:
             for i, url in enumerate(v.sources):
                 if i:
                     self.w.run(paragraph, " · ")
-                self.w.link(paragraph, url, url)
+                self.w.link(paragraph, url, web_link(url))
         if v.fallbacks:
             self.warnings.append(
                 f"{v.id}: {', '.join(v.fallbacks)} shown in the other language")
@@ -269,8 +264,8 @@ class ReviewCopy:
         s = self.strings
         for key, value, target in (
                 ("email", v.email, f"mailto:{v.email}"),
-                ("website", v.website, web_url(v.website)),
-                ("facebook", v.facebook, web_url(v.facebook))):
+                ("website", v.website, web_link(v.website)),
+                ("facebook", v.facebook, web_link(v.facebook))):
             if value:
                 self.w.link(self.field(s[key]), value, target)
         if v.zalo:

@@ -49,6 +49,7 @@ from reportlab.platypus.flowables import HRFlowable
 
 from booklet.compose.entry import care_known
 from booklet.compose.insert import Insert
+from booklet.compose.text import web_link
 from booklet.errors import LayoutError
 from booklet.layouts import Layouts, length
 from booklet.render import fonts
@@ -624,6 +625,7 @@ def _story(ins: Insert, layouts: Layouts, strings: dict, setter: Typesetter,
            folder: str) -> list[Flowable]:
     # Each template is looked up once per insert, not once per entry: Jinja2
     # would otherwise check the file on disk for every entry it renders.
+    layouts.env.filters.setdefault("web", web_link)
     templates = {name: layouts.template(f"{folder}/{name}.xml.j2")
                  for name in ("pathway", "section", "entry")}
 

@@ -26,7 +26,7 @@ from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from booklet.compose.leaflet import HotlineItem, Leaflet, ProviderItem, Words
-from booklet.compose.vcard import web_address
+from booklet.compose.text import web_link
 from booklet.errors import FitError, LayoutError, QRError
 from booklet.layouts import length
 from booklet.render import qr
@@ -540,7 +540,7 @@ class Pieces:
         body = self.text("plain", (shown,), self.s.style(size, "accent"), width)
         if not self.links:
             return body
-        target = web_address(url)
+        target = web_link(url)
 
         def paint(c, x, top):
             body.paint(c, x, top)

@@ -1,0 +1,71 @@
+"""Web addresses as the content writes them ('www.' or with Vietnamese
+letters) become links that a PDF viewer or Word opens."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from booklet.build import build
+from booklet.compose.text import web_link
+from booklet.project import open_project
+from tests import pdfcheck
+from tests.conftest import FICTIONAL, LAYOUTS, TODAY, make_content
+
+SITE = "https://phòng-khám.example.vn/dịch-vụ?cho=nữ"
+SITE_LINK = "https://xn--phng-khm-fza8n.example.vn/d%E1%BB%8Bch-v%E1%BB%A5?cho=n%E1%BB%AF"
+FACEBOOK = "www.facebook.com/fictional.mirage"
+FORM = "www.mirage.example.org/mẫu.docx"
+SOURCE = "www.mirage.example.org/nguon"
+
+
+def test_a_web_address_gets_its_scheme_and_becomes_ascii():
+    assert web_link(FACEBOOK) == "https://" + FACEBOOK
+    assert web_link("https://clinic.example.org/a?b=1&c=2#d") == (
+        "https://clinic.example.org/a?b=1&c=2#d")
+    assert web_link(SITE) == SITE_LINK
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("links")
+    clinic = FICTIONAL["ha-tinh/fict-clinic.yaml"].replace(
+        'website: "https://clinic.example.org"',
+        f'website: "{SITE}"\nfacebook: "{FACEBOOK}"\nsources: ["{SOURCE}"]\n'
+        f'referral: {{template_url: "{FORM}"}}')
+    content = make_content(root / "content",
+                           {**FICTIONAL, "ha-tinh/fict-clinic.yaml": clinic})
+    project = open_project(content, LAYOUTS, root / "output", TODAY)
+    for products, request in ((["directory"], {"layout": "screen", "lang": "vi"}),
+                              (["directory"], {"layout": "screen", "lang": "vi",
+                                               "audience": "caseworker"}),
+                              (["inserts", "leaflets", "docx"], {"lang": "vi"})):
+        result = build(project, products, request)
+        assert result.ok, result.failures
+    return project.output_dir
+
+
+def test_every_pdf_link_is_ascii_with_a_scheme(built):
+    pdfs = sorted(built.rglob("*.pdf"))
+    assert pdfs
+    for pdf in pdfs:
+        for uri in pdfcheck.links(pdf):
+            assert uri.isascii() and ":" in uri, (pdf.name, uri)
+
+
+def test_the_directory_links_each_address_to_where_it_says(built):
+    public, = built.glob("directory/directory-vi-screen.pdf")
+    caseworker, = built.glob("directory/directory-vi-screen-caseworker*.pdf")
+    assert {SITE_LINK, "https://" + FACEBOOK, "https://" + SOURCE} <= set(
+        pdfcheck.links(public))
+    assert web_link(FORM) in pdfcheck.links(caseworker)
+    assert web_link(FORM) == "https://www.mirage.example.org/m%E1%BA%ABu.docx"
+
+
+def test_the_word_copy_links_with_a_scheme(built):
+    (docx,) = built.glob("**/*.docx")
+    with zipfile.ZipFile(docx) as z:
+        rels = z.read("word/_rels/document.xml.rels").decode()
+    assert f'Target="https://{FACEBOOK}"' in rels
+    assert f'Target="https://{SOURCE}"' in rels
