@@ -14,7 +14,8 @@ from tests import pdfcheck
 from tests.conftest import FICTIONAL, LAYOUTS, TODAY, make_content
 
 SITE = "https://phòng-khám.example.vn/dịch-vụ?cho=nữ"
-SITE_LINK = "https://xn--phng-khm-fza8n.example.vn/d%E1%BB%8Bch-v%E1%BB%A5?cho=n%E1%BB%AF"
+SITE_LINK = ("https://xn--phng-khm-fza8n.example.vn"
+             "/d%E1%BB%8Bch-v%E1%BB%A5?cho=n%E1%BB%AF")
 FACEBOOK = "www.facebook.com/fictional.mirage"
 FORM = "www.mirage.example.org/mẫu.docx"
 SOURCE = "www.mirage.example.org/nguon"
