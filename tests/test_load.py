@@ -477,3 +477,31 @@ def test_a_provider_file_that_does_not_validate_still_gets_its_glyph_check(
     errors = [p for p in problems_of(provider_tree(tmp_path, org=text))
               if p.is_error]
     assert [p.field for p in errors] == ["kind", "services[0].description.en"]
+
+
+def test_pasted_invisible_characters_do_not_print(tmp_path):
+    # A soft hyphen printed as a hyphen in mid-line ("Chăm-sóc"); a line
+    # separator as a wide gap.
+    text = MINIMAL.replace('"Tư vấn"', '"Chăm\\u00adsóc\\u2028sức khỏe\\ufeff"')
+    loaded = load_content(provider_tree(tmp_path, org=text))
+    description = loaded.content.providers[0].services[0].description.vi
+    assert description == "Chămsóc\nsức khỏe"
+    assert not loaded.problems
+
+
+def test_a_phone_typed_with_no_break_spaces_reads_as_printed(tmp_path):
+    text = MINIMAL + ('phones:\n  - {number: "0238\\u00a03000\\u202f001", '
+                      'cost: standard}\n')
+    loaded = load_content(provider_tree(tmp_path, org=text))
+    assert not messages(loaded.problems)
+    assert loaded.content.providers[0].phones[0].number == "0238 3000 001"
+
+
+@pytest.mark.parametrize("span, words", [
+    ("{days: [], opens: '08:00', closes: '09:00'}", "names no day"),
+    ("{days: [thu], opens: '7:30', closes: '7:30'}", "at the same time"),
+])
+def test_hours_that_mean_nothing_are_errors(tmp_path, span, words):
+    text = MINIMAL + f"hours:\n  spans:\n    - {span}\n"
+    found = messages(problems_of(provider_tree(tmp_path, org=text)))
+    assert any(words in m and "org.yaml:10:" in m for m in found), found

@@ -119,7 +119,14 @@ def _time(value: str) -> str:
     return value
 
 
+# Spaces and hyphens that word processors put in numbers: they look like the
+# plain ones, so the number is read as the reader sees it.
+_PHONE_LOOKALIKES = str.maketrans("\u00a0\u2007\u2009\u202f\u2010\u2011",
+                                  "    --")
+
+
 def _phone_chars(value: str) -> str:
+    value = value.translate(_PHONE_LOOKALIKES)
     if not _PHONE_CHARS.match(value):
         raise ValueError(
             f"'{value}' is not a phone number; use digits, spaces, dots, "
@@ -149,6 +156,19 @@ class Opening(Strict):
     days: list[Day]
     opens: Time
     closes: Time
+
+    @model_validator(mode="after")
+    def _sensible(self) -> Opening:
+        # Both printed fine and meant nothing: "08:00-09:00" with no day,
+        # "Thu 7:30-7:30".
+        if not self.days:
+            raise ValueError("a span of hours names no day; list its days, for "
+                             "example days: [mon, tue, wed, thu, fri]")
+        if self.opens == self.closes:
+            raise ValueError(
+                f"opens and closes at the same time ({self.opens}); for a whole "
+                "day write opens: '00:00' and closes: '24:00'")
+        return self
 
 
 class Hours(Strict):

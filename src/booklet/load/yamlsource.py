@@ -50,6 +50,13 @@ _OPENERS = {
     "while scanning a quoted scalar": ("quote", "quote"),
 }
 
+# Characters that text pasted from a word processor carries and that print
+# wrongly: a soft hyphen as a hyphen in mid-line, a word joiner or byte-order
+# mark as nothing useful, a line or paragraph separator as a wide gap. They
+# carry no words, so dropping them (or making them line breaks) loses nothing.
+_INVISIBLE = {0x00AD: None, 0x2060: None, 0xFEFF: None, 0x2028: "\n", 0x2029: "\n"}
+
+
 def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str,
            problems: list[Problem]) -> object:
     lines[path] = node.start_mark.line + 1
@@ -58,7 +65,7 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str,
             return None
         # Pasted text may arrive decomposed (NFD); the fonts and the sort
         # order expect composed characters.
-        return unicodedata.normalize("NFC", node.value)
+        return unicodedata.normalize("NFC", node.value).translate(_INVISIBLE)
     if isinstance(node, yaml.SequenceNode):
         return [
             _build(child, (*path, i), lines, file, problems)
