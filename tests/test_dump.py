@@ -26,7 +26,7 @@ TRICKY = {
     "verification": {"status": "verified", "date": "2026-10-02",
                      "method": "phone", "by": "null"},
     "geo": {"lat": 21.0285, "lon": 105.8542},
-    "internal_notes": "tab\there, bell \x07, line\u2028sep: {not: flow}",
+    "internal_notes": "tab\there, bell \x07, next\x85line: {not: flow}",
 }
 
 
@@ -49,6 +49,16 @@ def test_tricky_values_load_back_identically(tmp_path):
     assert plain["consent"]["print"] == {"given": "yes", "date": "2026-10-01"}
     assert plain["verification"]["by"] == "null"
     assert plain["province"] == "01"
+
+
+def test_text_is_written_as_it_is_read(tmp_path):
+    # The canonical form drops what loading drops, so that writing a file
+    # from a workbook and reading it back gives the same provider.
+    provider = Provider.model_validate({**TRICKY, "internal_notes":
+                                        "Chăm\u00adsóc\u2028hai dòng"})
+    reloaded = _reload(tmp_path, dump_provider(provider))
+    assert reloaded.internal_notes == "Chămsóc\nhai dòng"
+    assert dump_provider(reloaded) == dump_provider(provider)
 
 
 def test_key_order_block_style_and_quoting(tmp_path):

@@ -16,6 +16,7 @@ from enum import Enum
 
 from pydantic import BaseModel
 
+from booklet.load.yamlsource import normal_text
 from booklet.model import (
     CareStandards,
     Consent,
@@ -106,7 +107,7 @@ def to_tree(obj: object) -> object:
     if isinstance(obj, dt.date):
         return obj.isoformat()
     if isinstance(obj, str):
-        return unicodedata.normalize("NFC", obj)
+        return normal_text(obj)
     raise TypeError(f"cannot write {type(obj).__name__} as YAML")
 
 

@@ -57,15 +57,20 @@ _OPENERS = {
 _INVISIBLE = {0x00AD: None, 0x2060: None, 0xFEFF: None, 0x2028: "\n", 0x2029: "\n"}
 
 
+def normal_text(text: str) -> str:
+    """Text as the content holds it: composed (NFC), since pasted text may
+    arrive decomposed and the fonts and sort order expect composed letters,
+    and without the invisible characters above."""
+    return unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+
+
 def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str,
            problems: list[Problem]) -> object:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
         if node.style in (None, "") and node.value in _NULLS:
             return None
-        # Pasted text may arrive decomposed (NFD); the fonts and the sort
-        # order expect composed characters.
-        return unicodedata.normalize("NFC", node.value).translate(_INVISIBLE)
+        return normal_text(node.value)
     if isinstance(node, yaml.SequenceNode):
         return [
             _build(child, (*path, i), lines, file, problems)
