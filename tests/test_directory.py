@@ -452,23 +452,29 @@ def test_no_page_opens_with_the_state_rows_of_an_entry(bundled_built, bundled):
                 key, number + 1, lines[:3])
 
 
-def test_an_old_number_is_printed_with_its_caution(fictional):
+@pytest.mark.parametrize("number, kind", [("08.38346080", "old_number"),
+                                          ("0239 3000 00312", "bad_number")])
+def test_a_flagged_number_is_printed_with_its_caution(fictional, number, kind):
+    # An old-style number may ring a stranger; any other flagged number may
+    # simply be wrong, and is not called old.
     from docx import Document
 
     from booklet.products import docx, inserts
     path = fictional.content_dir / "providers" / "ha-tinh" / "fict-clinic.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
-        '"0239 3000 003"', '"08.38346080"'), encoding="utf-8")
+        '"0239 3000 003"', f'"{number}"'), encoding="utf-8")
     fictional.loaded = None
+    other = {"old_number": "bad_number", "bad_number": "old_number"}[kind]
     for lang in ("vi", "en"):
-        caution = fictional.layouts.strings(lang)["old_number"]
+        caution = fictional.layouts.strings(lang)[kind]
         said = pdfcheck.squash(caution)
         built = make_all(fictional, {"lang": lang, "layout": "screen"})
         text = pdfcheck.squash(pdfcheck.text(main_pdf(built,
                                                       f"directory-{lang}-screen")))
         # On the number's own row, after what else it says of the number.
-        at = text.index("08.38346080")
+        at = text.index(pdfcheck.squash(number))
         assert text.index(said) - at < 80
+        assert pdfcheck.squash(fictional.layouts.strings(lang)[other]) not in text
         [job] = inserts.plan(fictional, {"province": ["42"], "lang": lang})
         made = inserts.make(fictional, job, select(fictional.content, job.edition))
         assert said in pdfcheck.squash(pdfcheck.text(made.artifacts[0].data))

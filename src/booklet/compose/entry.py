@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from booklet.compose.text import format_date, format_hours, pick, tel_uri
+from booklet.compose.text import caution, format_date, format_hours, pick, tel_uri
 from booklet.model import Answer, Content, Text
 from booklet.select import Entry
 
@@ -36,6 +36,7 @@ class PhoneView:
     hours: str
     hotline: bool
     visibility: str = "public"  # public, caseworker or confidential
+    caution: str = ""  # beside a number never dialled: why not
 
 
 @dataclass
@@ -123,7 +124,7 @@ def view(entry: Entry, content: Content, strings: dict, lang: str) -> EntryView:
         label=phone_label(ph, i),
         cost=strings["cost"][ph.cost.value], cost_code=ph.cost.value,
         hours=format_hours(ph.hours, strings, lang), hotline=ph.hotline,
-        visibility=ph.visibility.value)
+        visibility=ph.visibility.value, caution=caution(ph.number, strings))
         for i, ph in enumerate(p.phones)]
     services = []
     for i, s in enumerate(p.services):

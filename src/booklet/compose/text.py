@@ -10,7 +10,7 @@ import urllib.parse
 
 import phonenumbers
 
-from booklet.load.validate import parse_phone, phone_problem
+from booklet.load.validate import parse_phone, phone_problem, written_before_2017
 from booklet.model import DAYS, Hours, Text
 
 # Vietnamese alphabetical order: đ after d, ă â after a, ê after e, ô ơ after
@@ -190,6 +190,14 @@ def dial_string(number: str) -> str:
     if full:
         return full.replace(" ", "")
     return "".join(ch for ch in number if ch.isdigit() or ch == "+")
+
+
+def caution(number: str, strings: dict) -> str:
+    """What to print beside a number that is never dialled: an old-style
+    number may ring a stranger; any other flagged one may simply be wrong."""
+    if dialable(number):
+        return ""
+    return strings["old_number" if written_before_2017(number) else "bad_number"]
 
 
 def tel_uri(number: str) -> str:

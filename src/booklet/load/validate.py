@@ -83,10 +83,17 @@ def parse_phone(number: str) -> phonenumbers.PhoneNumber | int:
 
 
 @functools.cache  # a pure function of the number, asked by every stage
+def written_before_2017(number: str) -> bool:
+    """Whether `number` is a landline in the style before the 2017 renumbering
+    (04 or 08, then 8 digits): today those digits dial a mobile."""
+    digits = sum(ch.isdigit() for ch in number)
+    return bool(_OLD_LANDLINE.match(number)) and digits == 10
+
+
 def phone_problem(number: str) -> str | None:
     """Why `number` is not a valid Vietnamese or international number, if so."""
     digits = "".join(ch for ch in number if ch.isdigit())
-    if _OLD_LANDLINE.match(number) and len(digits) == 10:
+    if written_before_2017(number):
         return (f"'{number}' is written like a pre-2017 landline (area code "
                 f"{digits[:2]}, then 8 digits); today these digits dial a mobile "
                 "number")

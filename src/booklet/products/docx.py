@@ -253,10 +253,9 @@ class ReviewCopy:
         for phone in v.phones:
             label = phone.label.text or (self.strings["hotline"] if phone.hotline
                                          else "")
-            if not phone.tel:
+            if phone.caution:
                 # Printed as written but never dialled: say why, as in print.
-                label = " · ".join(filter(None, (label,
-                                                 self.strings["old_number"])))
+                label = " · ".join(filter(None, (label, phone.caution)))
             self.w.row(table, [self.phone_link(phone.number, phone.tel), label,
                                phone.cost, phone.hours])
 
