@@ -200,6 +200,20 @@ def test_discreet_codes_without_a_discreet_name_save_a_generic_name(discreet):
     assert all(f"{id_}" in warning for id_ in unnamed) and unnamed
 
 
+def test_the_discreet_warning_names_only_providers_given_a_generic_code(bundled):
+    # A provider with nothing a phone can dial gets no code, so no name is
+    # saved for it, and the warning must not send the user to fix it.
+    _, warnings, composed = _build(bundled, {"province": ["25"], "discreet": True})
+    items = composed.local + composed.national
+    assert any(i.payload is None for i in items)
+    unnamed = {i.id for i in items
+               if i.payload and i.contact.discreet_name.startswith("Hỗ trợ")}
+    warning = next(w for w in warnings if "discreet_name" in w)
+    named = set(warning.split("discreet_name: ")[1].split(";")[0].split(", "))
+    assert named == unnamed
+    assert f"save {len(unnamed)} provider(s)" in warning
+
+
 # Metadata and captions -----------------------------------------------------------
 
 @pytest.mark.parametrize("lang,expected", [("vi+en", "vi"), ("en", "en")])

@@ -176,11 +176,14 @@ def compose(selection: Selection, layouts, layout: dict, provinces: tuple[str, .
         for item in local + national:
             if item.contact is None or item.contact.discreet_name:
                 continue
-            generic.append(item.id)
-            name = own[key]["discreet"].format(n=len(generic))
+            name = own[key]["discreet"].format(n=len(generic) + 1)
             item.contact = replace(item.contact, discreet_name=name)
             item.payload = payload(kind, item.contact, True, base)
             item.fallbacks = fallbacks(kind, item.contact, item.payload, True)
+            if item.payload is not None:
+                # Only a code saves a name: one with nothing to dial gets no
+                # code and takes no number.
+                generic.append(item.id)
 
     doc = content.document
     hotlines = [HotlineItem(
