@@ -250,3 +250,16 @@ def test_qr_captions_are_in_both_languages_and_readable(crowded):
         assert "Quét mã để lưu số" in text and "Scan to save the number" in text
         sizes = _sizes_of(pdf, page, "Scan to save")
         assert sizes and min(sizes) >= 6.5, (page, sizes)
+
+
+def test_kinds_of_service_left_off_a_leaflet_are_warned_about(bundled):
+    # Pacific Links offers five kinds of service; the tri-fold shows four.
+    _, warnings, composed = _build(bundled, {"province": ["15"]})
+    item = next(i for i in composed.local if i.id == "pacific-links-compassion-house")
+    provider = next(p for p in bundled.content.providers if p.id == item.id)
+    kinds = {s.category for s in provider.services}
+    assert len(item.categories) < len(kinds)
+    warning = next(w for w in warnings if "kinds of service" in w)
+    assert item.id in warning
+    assert f"leaves out {len(kinds) - len(item.categories)} more" in warning
+    assert "blocks.max_categories" in warning

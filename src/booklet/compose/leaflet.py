@@ -65,6 +65,8 @@ class ProviderItem:
     # Shorter payloads, in order, for when `payload` does not fit the space
     # the layout gives a code (see fallbacks()).
     fallbacks: tuple[bytes, ...] = ()
+    # Kinds of service beyond the layout's max_categories, not printed.
+    more_categories: int = 0
 
     @property
     def undialable(self) -> list[str]:
@@ -220,6 +222,7 @@ def _item(entry: Entry, views: list[EntryView], content: Content, strings: dict,
             continue
         categories.append((service.icon, _pair(
             [v.services[i].category_short for v in views])))
+    more_categories = max(0, len(categories) - max_categories)
     categories = categories[:max_categories]
     shown_hours = [v.hours or (v.phones[0].hours if v.phones else "")
                    for v in views]
@@ -264,7 +267,8 @@ def _item(entry: Entry, views: list[EntryView], content: Content, strings: dict,
     return ProviderItem(
         id=first.id, name=_pair([v.short_name.text for v in views]),
         place=place, categories=categories, phones=phones, hours=hours,
-        website=first.website, how_to_reach=reach, payload=data, marks=marks,
+        more_categories=more_categories, website=first.website,
+        how_to_reach=reach, payload=data, marks=marks,
         contact=contact if kind else None,
         fallbacks=fallbacks(kind, contact, data, discreet) if kind else ())
 

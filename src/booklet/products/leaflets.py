@@ -154,6 +154,13 @@ def make(project, job: Job, selection: Selection) -> Made:
         warnings.append(f"{where}: no provider in {leaflet.place.main} is in this "
                         "edition; the leaflet lists national services only")
     for item in leaflet.local + leaflet.national:
+        if item.more_categories:
+            shown = len(item.categories)
+            warnings.append(
+                f"{where}: provider '{item.id}': the leaflet shows its first "
+                f"{shown} kinds of service and leaves out {item.more_categories} "
+                f"more; the directory lists them all. To show them here, raise "
+                f"blocks.max_categories in layouts/{layout_name}.yaml")
         if item.undialable:
             warnings.append(
                 f"{where}: provider '{item.id}': {', '.join(item.undialable)} "
