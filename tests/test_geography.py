@@ -22,6 +22,8 @@ def geo() -> Geography:
     ("TP. Hồ Chí Minh", "79"), ("TP HCM", "79"), ("Ho Chi Minh City", "79"),
     ("Huế", "46"), ("40", "40"), ("1", "01"), ("01 — Hà Nội / Ha Noi", "01"),
     ("Huế (46)", "46"), ("Đắk Lắk", "66"), ("dak lak", "66"),
+    ("Hanoi", "01"), ("HANOI", "01"), ("Danang", "48"), ("Haiphong", "31"),
+    ("Cantho", "92"), ("Saigon", "79"), ("Sài Gòn", "79"),
 ])
 def test_current_names_with_or_without_prefix_and_diacritics(geo, text, code):
     place = geo.resolve(text)

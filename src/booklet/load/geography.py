@@ -22,9 +22,11 @@ from booklet.model import Province
 # Thừa Thiên Huế became Huế city on 1 January 2025).
 EARLIER = {"Hà Tây": "01", "Thừa Thiên Huế": "46"}
 
-# Everyday abbreviations of current names.
+# Everyday abbreviations of current names, and the one-word spellings that
+# English texts use for the five cities (Saigon for Ho Chi Minh City).
 ABBREVIATIONS = {"HCM": "79", "TPHCM": "79", "TP HCM": "79", "HCMC": "79",
-                 "HN": "01", "TP HN": "01"}
+                 "HN": "01", "TP HN": "01", "Hanoi": "01", "Haiphong": "31",
+                 "Danang": "48", "Cantho": "92", "Saigon": "79", "Sài Gòn": "79"}
 
 _PREFIXES = ("thanh pho ", "tinh ", "tp ", "t p ", "city of ", "province of ")
 _SUFFIXES = (" province", " city")
