@@ -1,5 +1,6 @@
-"""The phone leaflet: a provider taller than a screen page continues on the
-next page, cut between its rows, and nothing is lost or drawn off the page."""
+"""A provider taller than a page: on the phone leaflet it continues on the
+next page, cut between its rows, and nothing is lost or drawn off the page;
+on a printed leaflet the error says what to shorten."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from booklet.project import open_project
 from booklet.render.leaflet import breaks
 from booklet.select import select
 from tests import pdfcheck
-from tests.conftest import FICTIONAL, LAYOUTS, TODAY, make_content
+from tests.conftest import FICTIONAL, LAYOUTS, TODAY, copy_layouts, make_content
 
 NATIONAL = "national/fict-national.yaml"
 # The screen page (layouts/leaflet-phone.yaml): 90 x 180 mm, margins of
@@ -59,13 +60,13 @@ verification: {{status: verified, date: "2026-10-01", method: phone}}
 
 
 def _build(tmp_path, entry: str, others: dict[str, str] | None = None,
-           medium: str = "screen") -> bytes:
+           medium: str = "screen", layouts=LAYOUTS) -> bytes:
     """The final Tuyên Quang leaflet for `medium` from `entry`, `others` and
     one national service."""
     content = make_content(tmp_path / "content", {
         "tuyen-quang/fictional-phones.yaml": entry, NATIONAL: FICTIONAL[NATIONAL],
         **(others or {})})
-    project = open_project(content, LAYOUTS, tmp_path / "output", TODAY)
+    project = open_project(content, layouts, tmp_path / "output", TODAY)
     job = next(j for j in leaflets.plan(project, {"province": ["08"],
                                                   "final": True})
                if j.edition.medium == medium)
@@ -198,3 +199,34 @@ def test_rows_break_between_pages_keeping_rows_together(heights, first, least,
                                                         expected):
     assert breaks(heights, first, 35, 1.0, least) == expected
 
+
+
+# The printed leaflets keep a provider whole, beside its QR code: one taller
+# than a column is still an error, which says what to change in the content.
+
+def test_a_printed_provider_taller_than_an_enclosed_column_names_the_content_fix(
+        tmp_path):
+    with pytest.raises(FitError) as info:
+        _build(tmp_path, _hospital(30), medium="print")
+    assert re.fullmatch(
+        r"leaflet 08-tuyen-quang \(leaflet-trifold\): provider 'fictional-phones' "
+        r"is taller than a column of the enclosed sheet by \d+\.\d mm; shorten "
+        r"this provider's phone labels or services, or lower "
+        r"continuation\.columns", str(info.value)), str(info.value)
+
+
+def test_a_printed_provider_taller_than_a_panel_names_the_content_fix(tmp_path):
+    layouts = copy_layouts(tmp_path / "layouts")
+    trifold = layouts / "leaflet-trifold.yaml"
+    trifold.write_text(trifold.read_text(encoding="utf-8")
+                       + "\ncontinuation:\n  allowed: false\n", encoding="utf-8")
+    with pytest.raises(FitError) as info:
+        _build(tmp_path, _hospital(12), medium="print", layouts=layouts)
+    assert re.fullmatch(
+        r"leaflet 08-tuyen-quang \(leaflet-trifold\): provider 'fictional-phones' "
+        r"is taller than a panel by \d+\.\d mm even with type at 80% "
+        r"\(fit\.min_scale in layouts/leaflet-trifold\.yaml\)\. Shorten this "
+        r"provider's phone labels or services, try another layout \(--layout "
+        r"a6\) or let the providers continue on an enclosed sheet "
+        r"\(continuation: allowed: true in layouts/leaflet-trifold\.yaml\)",
+        str(info.value)), str(info.value)

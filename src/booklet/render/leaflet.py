@@ -1015,7 +1015,7 @@ def render(leaflet: Leaflet, layout: dict, layouts, where: str,
     else:
         raise LayoutError(
             f"layout kind '{kind}' is not known; use panels, booklet or pages")
-    tried: dict[float, tuple[Sheet | None, str | None]] = {}
+    tried: dict[float, tuple[Sheet | None, Overflow | None]] = {}
     memo: dict = {}
 
     def attempt(scale: float) -> Sheet | None:
@@ -1067,8 +1067,9 @@ def render(leaflet: Leaflet, layout: dict, layouts, where: str,
     instead = fit.get("instead")
     raise FitError(
         f"{where}: {failure} even with type at {round(floor * 100)}% "
-        f"(fit.min_scale in layouts/{name}.yaml). Shorten the entries, build "
-        "a leaflet for fewer provinces, "
+        f"(fit.min_scale in layouts/{name}.yaml). "
+        + ("Shorten this provider's phone labels or services, " if failure.provider
+           else "Shorten the entries, build a leaflet for fewer provinces, ")
         + (f"try another layout ({instead}) " if instead else "")
         + "or let the providers continue on an enclosed sheet (continuation: "
         f"allowed: true in layouts/{name}.yaml)")
@@ -1080,7 +1081,7 @@ def _continued(leaflet: Leaflet, layout: dict, layouts, make_sheet, where: str,
     services always stay on it) and the rest on enclosed pages."""
     local = leaflet.local
 
-    def attempt(keep: int) -> tuple[Sheet | None, str | None]:
+    def attempt(keep: int) -> tuple[Sheet | None, Overflow | None]:
         trial = replace(leaflet, local=local[:keep], more=len(local) - keep)
         sheet = make_sheet()
         failure = _place(trial, layout, layouts, sheet, _flow(layout, sheet), 1.0,
@@ -1091,8 +1092,10 @@ def _continued(leaflet: Leaflet, layout: dict, layouts, make_sheet, where: str,
     if sheet is None:
         raise FitError(
             f"{where}: with every local provider on the enclosed sheet, the "
-            f"national services alone overflow: {failure}. Shorten the national "
-            "entries or use a layout with more panels")
+            f"national services alone overflow: {failure}. "
+            + ("Shorten this provider's phone labels or services" if
+               failure.provider else "Shorten the national entries or use a "
+               "layout with more panels"))
     # Fewer providers never make a panel fuller: bisect for the most that fit.
     low, high = 0, len(local)
     while high - low > 1:
@@ -1146,7 +1149,8 @@ def _enclosed(leaflet: Leaflet, layout: dict, layouts, rest: list[ProviderItem],
             raise FitError(
                 f"{where}: provider '{block.item_id}' is taller than a column of "
                 f"the enclosed sheet by {(block.height - cap) / MM:.1f} mm; "
-                "shorten the entry or lower continuation.columns")
+                "shorten this provider's phone labels or services, or lower "
+                "continuation.columns")
         need = block.height + (gap if cols[-1] else 0)
         if cols[-1] and used + need > cap:
             cols.append([])
@@ -1271,9 +1275,22 @@ def _blocks(leaflet: Leaflet, pieces: Pieces, width: float, where: str
     return blocks
 
 
+@dataclass(frozen=True)
+class Overflow:
+    """Why a leaflet's pieces do not fit its sheet at one type scale."""
+
+    text: str
+    # A provider taller than every provider panel on its own: only a shorter
+    # entry (or a taller column elsewhere) can take it.
+    provider: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def _place(leaflet, layout, layouts, sheet: Sheet, flow: list[str], scale: float,
-           where: str, memo: dict | None = None) -> str | None:
-    """Put every piece in its panel at `scale`; a sentence when it fails."""
+           where: str, memo: dict | None = None) -> Overflow | None:
+    """Put every piece in its panel at `scale`; why not, when it fails."""
     pieces = Pieces(leaflet, layout, layouts, scale, bool(layout.get("links")), memo)
     gap = length(layout["blocks"]["gap"])
     for panel in sheet.panels():
@@ -1285,8 +1302,8 @@ def _place(leaflet, layout, layouts, sheet: Sheet, flow: list[str], scale: float
         else:
             continue
         if piece.height > panel.inner_height + 0.01:
-            return (f"panel '{panel.name}' overflows by "
-                    f"{(piece.height - panel.inner_height) / MM:.1f} mm")
+            return Overflow(f"panel '{panel.name}' overflows by "
+                            f"{(piece.height - panel.inner_height) / MM:.1f} mm")
         panel.contents = [piece]
     panels = [sheet.panel(name) for name in flow]
     width = min(p.inner_width for p in panels)
@@ -1297,8 +1314,15 @@ def _place(leaflet, layout, layouts, sheet: Sheet, flow: list[str], scale: float
     heights = [b.height for b in blocks]
     counts = partition(heights, caps, gap)
     if counts is None:
+        tallest = max(caps)
+        lone = next((b for b in blocks if b.height > tallest + 0.01), None)
+        if lone is not None:
+            return Overflow(
+                f"provider '{lone.item_id}' is taller than a panel by "
+                f"{(lone.height - tallest) / MM:.1f} mm", lone.item_id)
         name, over = overflow(heights, caps, [p.name for p in panels], gap)
-        return f"the providers overflow panel '{name}' by {over / MM:.1f} mm"
+        return Overflow(f"the providers overflow panel '{name}' by "
+                        f"{over / MM:.1f} mm")
     gap_max = length(layout["blocks"]["gap_max"])
     valign = layout["blocks"].get("valign", "top")
     groups, start = [], 0
