@@ -667,8 +667,9 @@ class Pieces:
                                    self.s.style("small", "draft"), text_width))
         return stack(head), parts
 
-    def cut(self, item: ProviderItem, width: float, where: str, layout: str,
-            room: float, cap: float, fresh: bool) -> list[Piece] | None:
+    def cut(self, item: ProviderItem, width: float, where: str,
+            layout_name: str, room: float, cap: float, fresh: bool
+            ) -> list[Piece] | None:
         """A provider taller than a page of height `cap`, cut between two of
         its rows into parts for successive pages, the first of them within
         `room`; every later part opens with the name marked as continued.
@@ -676,7 +677,8 @@ class Pieces:
         page is not `fresh` (empty): the provider then starts a page."""
         name, rows = self._rows(item, width, None)
         if not rows or self._code(item, where)[0] is not None:
-            # A code sits beside the rows and cannot be cut with them.
+            # Nothing to cut between, or a QR code beside the rows, which
+            # cannot be cut with them.
             return None
         mark = self.leaflet.words["continues"]
         again = self.words(Words(
@@ -690,7 +692,8 @@ class Pieces:
                 f"{where}: provider '{item.id}' has a line (a phone with its "
                 "label, or a service) taller than a page by "
                 f"{over / MM:.1f} mm; shorten this provider's phone labels or "
-                f"services, or reduce the type sizes in layouts/{layout}.yaml")
+                "services, or reduce the type sizes in "
+                f"layouts/{layout_name}.yaml")
         counts = breaks(heights, _rows_room(name, room), _rows_room(again, cap),
                         ROW_GAP, 1 if fresh else 2)
         if counts is None:
@@ -1431,7 +1434,7 @@ def _stamp(c: Canvas, leaflet: Leaflet, layout: dict, panels: list[Panel]) -> No
 
 
 def _render_pages(leaflet: Leaflet, layout: dict, layouts, title: str,
-                  name: str) -> Rendered:
+                  layout_name: str) -> Rendered:
     """Phone pages: cover, hotlines, then as many provider pages as the
     providers need; the footer closes the last page."""
     pieces = Pieces(leaflet, layout, layouts, 1.0, bool(layout.get("links")))
@@ -1462,12 +1465,13 @@ def _render_pages(leaflet: Leaflet, layout: dict, layouts, title: str,
         if block.height > cap:
             # Pages scroll on: a provider taller than one continues on the
             # next, rather than take the whole leaflet down.
-            parts = _cut(block, pieces, width, where, name,
+            parts = _cut(block, pieces, width, where, layout_name,
                          cap - used - gap if current else cap, cap)
             if parts is None:
                 flow.append(current)
                 current, used = [], 0.0
-                parts = _cut(block, pieces, width, where, name, cap, cap)
+                parts = _cut(block, pieces, width, where, layout_name, cap,
+                             cap)
             for i, part in enumerate(parts):
                 if i:
                     flow.append(current)
@@ -1494,8 +1498,8 @@ def _render_pages(leaflet: Leaflet, layout: dict, layouts, title: str,
     return _draw(leaflet, layout, layouts, sheet, 1.0, title)
 
 
-def _cut(block: Block, pieces: Pieces, width: float, where: str, name: str,
-         room: float, cap: float) -> list[Block] | None:
+def _cut(block: Block, pieces: Pieces, width: float, where: str,
+         layout_name: str, room: float, cap: float) -> list[Block] | None:
     """`block`, taller than a page of height `cap`, as blocks for successive
     pages, the first within `room` (the group heading opens it); None when
     a page with `room` left is too full to start it on."""
@@ -1503,13 +1507,14 @@ def _cut(block: Block, pieces: Pieces, width: float, where: str, name: str,
     fresh = room >= cap
     parts = None
     if block.item is not None:
-        parts = pieces.cut(block.item, width, where, name, room - heading, cap,
-                           fresh)
+        parts = pieces.cut(block.item, width, where, layout_name,
+                           room - heading, cap, fresh)
     if parts is None and fresh:
         raise FitError(
             f"{where}: provider '{block.item_id}' is taller than a page by "
             f"{(block.height - cap) / MM:.1f} mm; shorten this provider's phone "
-            f"labels or services, or reduce the type sizes in layouts/{name}.yaml")
+            f"labels or services, or reduce the type sizes in "
+            f"layouts/{layout_name}.yaml")
     if parts is None:
         return None
     return [Block(part, block.heading if i == 0 else None, block.item_id,
