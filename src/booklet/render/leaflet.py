@@ -574,18 +574,58 @@ class Pieces:
         return piece
 
     def _provider(self, item: ProviderItem, width: float, where: str) -> Piece:
-        fitted = None
-        if self.qr and item.payload is not None:
-            found, used = code_for(item, self.layout_qr)
-            if isinstance(found, str):
-                raise QRError(
-                    f"{where}, provider '{item.id}': {found}. Shorten the entry "
-                    "(fewer phones, a shorter short_name, address, website or "
-                    "hours note), raise qr.max_span or choose qr.payload: tel "
-                    "or url in the layout")
-            fitted = found
+        fitted, used = self._code(item, where)
+        name, parts = self._rows(item, width, fitted)
+        if not fitted:
+            return _block(name, parts)
+        small_gap, top_gap = ROW_GAP, NAME_GAP
+        text = stack(parts, small_gap)
+        # Vietnamese, with the English beneath it smaller (type.min_size
+        # keeps it readable).
+        # The caption says what the code does: save a contact with its
+        # numbers, call (a tel: code), or open a web page (anything else).
+        data = (item.payload, *item.fallbacks)[used]
+        word = ("scan_call" if data.startswith(b"tel:") else "scan" if (
+            data.startswith(b"BEGIN:VCARD") and b"\r\nTEL" in data) else "scan_web")
+        caption = self.words(self.leaflet.words[word], "small", fitted.span,
+                             "muted", align=1)
+        # The caption goes below the whole quiet zone (ISO 18004 wants four
+        # blank modules on every side).
+        code_height = fitted.span + caption.height
+        qr_x = width - fitted.span
+        # The quiet zone starts below the name, which may run across the
+        # whole width.
+        body_top = name.height + top_gap
+
+        def paint(c, x, top):
+            name.paint(c, x, top)
+            text.paint(c, x, top - name.height - top_gap)
+            qr.draw(c, x + qr_x, top - body_top - fitted.span, fitted)
+            caption.paint(c, x + qr_x, top - body_top - fitted.span)
+        height = max(name.height + top_gap + text.height, body_top + code_height)
+        return Piece(height, paint, width)
+
+    def _code(self, item: ProviderItem, where: str
+              ) -> tuple[qr.Fitted | None, int]:
+        """The provider's QR code and which of its payloads it holds; None
+        when the layout shows no codes or the provider has nothing to save."""
+        if not self.qr or item.payload is None:
+            return None, 0
+        found, used = code_for(item, self.layout_qr)
+        if isinstance(found, str):
+            raise QRError(
+                f"{where}, provider '{item.id}': {found}. Shorten the entry "
+                "(fewer phones, a shorter short_name, address, website or "
+                "hours note), raise qr.max_span or choose qr.payload: tel "
+                "or url in the layout")
+        return found, used
+
+    def _rows(self, item: ProviderItem, width: float, fitted: qr.Fitted | None
+              ) -> tuple[Piece, list[Piece]]:
+        """The provider's name (and place), and the rows beneath it: each
+        category, each phone with its label and cost, hours, website, how to
+        reach it and draft marks. A page may break between two rows."""
         text_width = width - (fitted.span + self.column_gap if fitted else 0)
-        small_gap = 0.9 * MM
         head = [self.words(item.name, "name", width, "ink", True)]
         if item.place:
             head.append(self.words(item.place, "small", width, "muted"))
@@ -625,35 +665,44 @@ class Pieces:
         if item.marks:
             parts.append(self.text("plain", (item.marks,),
                                    self.s.style("small", "draft"), text_width))
-        name = stack(head)
-        text = stack(parts, small_gap)
-        top_gap = 1.2 * MM
-        if not fitted:
-            return stack([name, spacer(top_gap - small_gap), text], small_gap)
-        # Vietnamese, with the English beneath it smaller (type.min_size
-        # keeps it readable).
-        # The caption says what the code does: save a contact with its
-        # numbers, call (a tel: code), or open a web page (anything else).
-        data = (item.payload, *item.fallbacks)[used]
-        word = ("scan_call" if data.startswith(b"tel:") else "scan" if (
-            data.startswith(b"BEGIN:VCARD") and b"\r\nTEL" in data) else "scan_web")
-        caption = self.words(self.leaflet.words[word], "small", fitted.span,
-                             "muted", align=1)
-        # The caption goes below the whole quiet zone (ISO 18004 wants four
-        # blank modules on every side).
-        code_height = fitted.span + caption.height
-        qr_x = width - fitted.span
-        # The quiet zone starts below the name, which may run across the
-        # whole width.
-        body_top = name.height + top_gap
+        return stack(head), parts
 
-        def paint(c, x, top):
-            name.paint(c, x, top)
-            text.paint(c, x, top - name.height - top_gap)
-            qr.draw(c, x + qr_x, top - body_top - fitted.span, fitted)
-            caption.paint(c, x + qr_x, top - body_top - fitted.span)
-        height = max(name.height + top_gap + text.height, body_top + code_height)
-        return Piece(height, paint, width)
+    def cut(self, item: ProviderItem, width: float, where: str,
+            layout_name: str, room: float, cap: float, fresh: bool
+            ) -> list[Piece] | None:
+        """A provider taller than a page of height `cap`, cut between two of
+        its rows into parts for successive pages, the first of them within
+        `room`; every later part opens with the name marked as continued.
+        None when `room` cannot take the name and its first rows and the
+        page is not `fresh` (empty): the provider then starts a page."""
+        name, rows = self._rows(item, width, None)
+        if not rows or self._code(item, where)[0] is not None:
+            # Nothing to cut between, or a QR code beside the rows, which
+            # cannot be cut with them.
+            return None
+        mark = self.leaflet.words["continues"]
+        again = self.words(Words(
+            f"{item.name.main} {mark.main}",
+            f"{item.name.second} {mark.second}" if item.name.second
+            else mark.second), "name", width, "ink", True)
+        heights = [row.height for row in rows]
+        over = max(heights) - _rows_room(again, cap)
+        if over > 0.01:
+            raise FitError(
+                f"{where}: provider '{item.id}' has a line (a phone with its "
+                "label, or a service) taller than a page by "
+                f"{over / MM:.1f} mm; shorten this provider's phone labels or "
+                "services, or reduce the type sizes in "
+                f"layouts/{layout_name}.yaml")
+        counts = breaks(heights, _rows_room(name, room), _rows_room(again, cap),
+                        ROW_GAP, 1 if fresh else 2)
+        if counts is None:
+            return None
+        parts, start = [], 0
+        for i, count in enumerate(counts):
+            parts.append(_block(again if i else name, rows[start:start + count]))
+            start += count
+        return parts
 
     def rule(self, width: float) -> Piece:
         def paint(c, x, top):
@@ -801,6 +850,53 @@ class Pieces:
         return self.words(self.leaflet.edition, "small", width, "muted")
 
 
+# Between two rows of a provider (a category, a phone, its hours ...), and
+# from its name to the first row.
+ROW_GAP = 0.9 * MM
+NAME_GAP = 1.2 * MM
+
+
+def _block(name: Piece, rows: list[Piece]) -> Piece:
+    """A provider without a QR code: its name, then its rows."""
+    return stack([name, spacer(NAME_GAP - ROW_GAP), stack(rows, ROW_GAP)],
+                 ROW_GAP)
+
+
+def _rows_room(name: Piece, height: float) -> float:
+    """The room rows have in a block of `height` under `name` (_block)."""
+    return height - name.height - NAME_GAP - ROW_GAP
+
+
+def breaks(heights: list[float], first: float, rest: float, gap: float,
+           least: int = 2) -> list[int] | None:
+    """How many rows of `heights`, `gap` apart, go on each page when the
+    first page has room `first` and every later one room `rest` (which no
+    row is taller than): as many as fit, but at least `least` on the first
+    page and two on the last, so that no row is left alone, cut off from
+    the rows it belongs with, where a page can help it. None when the
+    first page cannot take `least` rows."""
+    counts: list[int] = []
+    start, room = 0, first
+    while start < len(heights):
+        end, used = start, 0.0
+        while end < len(heights):
+            need = heights[end] + (gap if end > start else 0.0)
+            if used + need > room + 0.01:
+                break
+            used += need
+            end += 1
+        if not counts and end - start < min(least, len(heights)):
+            return None
+        # A last page of one row takes one more from this page, if this
+        # page keeps enough.
+        left = len(heights) - end
+        if left == 1 and end - start - 1 >= (least if not counts else 1):
+            end -= 1
+        counts.append(end - start)
+        start, room = end, rest
+    return counts
+
+
 def _digits(number: str) -> str:
     return "".join(ch for ch in number if ch.isdigit())
 
@@ -821,6 +917,7 @@ class Block:
     piece: Piece
     heading: Piece | None = None
     item_id: str = ""
+    item: ProviderItem | None = None  # what a page too short for it cuts
 
     @property
     def height(self) -> float:
@@ -911,7 +1008,7 @@ def render(leaflet: Leaflet, layout: dict, layouts, where: str,
         scale -= step
     kind = layout.get("kind")
     if kind == "pages":
-        return _render_pages(leaflet, layout, layouts, title)
+        return _render_pages(leaflet, layout, layouts, title, name)
     if kind == "panels":
         sheets = [lambda: panel_sheet(layout)]
     elif kind == "booklet":
@@ -921,7 +1018,7 @@ def render(leaflet: Leaflet, layout: dict, layouts, where: str,
     else:
         raise LayoutError(
             f"layout kind '{kind}' is not known; use panels, booklet or pages")
-    tried: dict[float, tuple[Sheet | None, str | None]] = {}
+    tried: dict[float, tuple[Sheet | None, Overflow | None]] = {}
     memo: dict = {}
 
     def attempt(scale: float) -> Sheet | None:
@@ -973,8 +1070,9 @@ def render(leaflet: Leaflet, layout: dict, layouts, where: str,
     instead = fit.get("instead")
     raise FitError(
         f"{where}: {failure} even with type at {round(floor * 100)}% "
-        f"(fit.min_scale in layouts/{name}.yaml). Shorten the entries, build "
-        "a leaflet for fewer provinces, "
+        f"(fit.min_scale in layouts/{name}.yaml). "
+        + ("Shorten this provider's phone labels or services, " if failure.provider
+           else "Shorten the entries, build a leaflet for fewer provinces, ")
         + (f"try another layout ({instead}) " if instead else "")
         + "or let the providers continue on an enclosed sheet (continuation: "
         f"allowed: true in layouts/{name}.yaml)")
@@ -986,7 +1084,7 @@ def _continued(leaflet: Leaflet, layout: dict, layouts, make_sheet, where: str,
     services always stay on it) and the rest on enclosed pages."""
     local = leaflet.local
 
-    def attempt(keep: int) -> tuple[Sheet | None, str | None]:
+    def attempt(keep: int) -> tuple[Sheet | None, Overflow | None]:
         trial = replace(leaflet, local=local[:keep], more=len(local) - keep)
         sheet = make_sheet()
         failure = _place(trial, layout, layouts, sheet, _flow(layout, sheet), 1.0,
@@ -997,8 +1095,10 @@ def _continued(leaflet: Leaflet, layout: dict, layouts, make_sheet, where: str,
     if sheet is None:
         raise FitError(
             f"{where}: with every local provider on the enclosed sheet, the "
-            f"national services alone overflow: {failure}. Shorten the national "
-            "entries or use a layout with more panels")
+            f"national services alone overflow: {failure}. "
+            + ("Shorten this provider's phone labels or services" if
+               failure.provider else "Shorten the national entries or use a "
+               "layout with more panels"))
     # Fewer providers never make a panel fuller: bisect for the most that fit.
     low, high = 0, len(local)
     while high - low > 1:
@@ -1052,7 +1152,8 @@ def _enclosed(leaflet: Leaflet, layout: dict, layouts, rest: list[ProviderItem],
             raise FitError(
                 f"{where}: provider '{block.item_id}' is taller than a column of "
                 f"the enclosed sheet by {(block.height - cap) / MM:.1f} mm; "
-                "shorten the entry or lower continuation.columns")
+                "shorten this provider's phone labels or services, or lower "
+                "continuation.columns")
         need = block.height + (gap if cols[-1] else 0)
         if cols[-1] and used + need > cap:
             cols.append([])
@@ -1171,15 +1272,28 @@ def _blocks(leaflet: Leaflet, pieces: Pieces, width: float, where: str
         for i, item in enumerate(group):
             heading = pieces.heading(leaflet.words[label], width) if i == 0 else None
             blocks.append(Block(pieces.provider(item, width, where), heading,
-                                item.id))
+                                item.id, item))
     if leaflet.more:
         blocks.append(Block(pieces.more(leaflet.more, width)))
     return blocks
 
 
+@dataclass(frozen=True)
+class Overflow:
+    """Why a leaflet's pieces do not fit its sheet at one type scale."""
+
+    text: str
+    # A provider taller than every provider panel on its own: only a shorter
+    # entry (or a taller column elsewhere) can take it.
+    provider: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def _place(leaflet, layout, layouts, sheet: Sheet, flow: list[str], scale: float,
-           where: str, memo: dict | None = None) -> str | None:
-    """Put every piece in its panel at `scale`; a sentence when it fails."""
+           where: str, memo: dict | None = None) -> Overflow | None:
+    """Put every piece in its panel at `scale`; why not, when it fails."""
     pieces = Pieces(leaflet, layout, layouts, scale, bool(layout.get("links")), memo)
     gap = length(layout["blocks"]["gap"])
     for panel in sheet.panels():
@@ -1191,8 +1305,8 @@ def _place(leaflet, layout, layouts, sheet: Sheet, flow: list[str], scale: float
         else:
             continue
         if piece.height > panel.inner_height + 0.01:
-            return (f"panel '{panel.name}' overflows by "
-                    f"{(piece.height - panel.inner_height) / MM:.1f} mm")
+            return Overflow(f"panel '{panel.name}' overflows by "
+                            f"{(piece.height - panel.inner_height) / MM:.1f} mm")
         panel.contents = [piece]
     panels = [sheet.panel(name) for name in flow]
     width = min(p.inner_width for p in panels)
@@ -1203,8 +1317,15 @@ def _place(leaflet, layout, layouts, sheet: Sheet, flow: list[str], scale: float
     heights = [b.height for b in blocks]
     counts = partition(heights, caps, gap)
     if counts is None:
+        tallest = max(caps)
+        lone = next((b for b in blocks if b.height > tallest + 0.01), None)
+        if lone is not None:
+            return Overflow(
+                f"provider '{lone.item_id}' is taller than a panel by "
+                f"{(lone.height - tallest) / MM:.1f} mm", lone.item_id)
         name, over = overflow(heights, caps, [p.name for p in panels], gap)
-        return f"the providers overflow panel '{name}' by {over / MM:.1f} mm"
+        return Overflow(f"the providers overflow panel '{name}' by "
+                        f"{over / MM:.1f} mm")
     gap_max = length(layout["blocks"]["gap_max"])
     valign = layout["blocks"].get("valign", "top")
     groups, start = [], 0
@@ -1312,7 +1433,8 @@ def _stamp(c: Canvas, leaflet: Leaflet, layout: dict, panels: list[Panel]) -> No
     c.restoreState()
 
 
-def _render_pages(leaflet: Leaflet, layout: dict, layouts, title: str) -> Rendered:
+def _render_pages(leaflet: Leaflet, layout: dict, layouts, title: str,
+                  layout_name: str) -> Rendered:
     """Phone pages: cover, hotlines, then as many provider pages as the
     providers need; the footer closes the last page."""
     pieces = Pieces(leaflet, layout, layouts, 1.0, bool(layout.get("links")))
@@ -1333,18 +1455,31 @@ def _render_pages(leaflet: Leaflet, layout: dict, layouts, title: str) -> Render
         panel.contents = [piece]
     first = page_panel(layout, "page 3", "providers", 2)
     width = first.inner_width
-    blocks = _blocks(leaflet, pieces, width, f"phone leaflet {leaflet.place.main}")
+    where = f"phone leaflet {leaflet.place.main}"
+    blocks = _blocks(leaflet, pieces, width, where)
     current: list[Block] = []
     used = 0.0
     cap = first.inner_height
     flow: list[list[Block]] = []
     for block in blocks:
-        need = block.height + (gap if current else 0)
         if block.height > cap:
-            raise FitError(
-                f"phone leaflet {leaflet.place.main}: provider '{block.item_id}' "
-                f"is taller than a page by {(block.height - cap) / MM:.1f} mm; "
-                "reduce the type sizes in layouts/leaflet-phone.yaml")
+            # Pages scroll on: a provider taller than one continues on the
+            # next, rather than take the whole leaflet down.
+            parts = _cut(block, pieces, width, where, layout_name,
+                         cap - used - gap if current else cap, cap)
+            if parts is None:
+                flow.append(current)
+                current, used = [], 0.0
+                parts = _cut(block, pieces, width, where, layout_name, cap,
+                             cap)
+            for i, part in enumerate(parts):
+                if i:
+                    flow.append(current)
+                    current, used = [], 0.0
+                used += part.height + (gap if current else 0)
+                current.append(part)
+            continue
+        need = block.height + (gap if current else 0)
         if current and used + need > cap:
             flow.append(current)
             current, used = [], 0.0
@@ -1361,3 +1496,27 @@ def _render_pages(leaflet: Leaflet, layout: dict, layouts, title: str) -> Render
     sheet = Sheet(length(layout["page"]["width"]), length(layout["page"]["height"]),
                   pages)
     return _draw(leaflet, layout, layouts, sheet, 1.0, title)
+
+
+def _cut(block: Block, pieces: Pieces, width: float, where: str,
+         layout_name: str, room: float, cap: float) -> list[Block] | None:
+    """`block`, taller than a page of height `cap`, as blocks for successive
+    pages, the first within `room` (the group heading opens it); None when
+    a page with `room` left is too full to start it on."""
+    heading = block.heading.height if block.heading else 0.0
+    fresh = room >= cap
+    parts = None
+    if block.item is not None:
+        parts = pieces.cut(block.item, width, where, layout_name,
+                           room - heading, cap, fresh)
+    if parts is None and fresh:
+        raise FitError(
+            f"{where}: provider '{block.item_id}' is taller than a page by "
+            f"{(block.height - cap) / MM:.1f} mm; shorten this provider's phone "
+            f"labels or services, or reduce the type sizes in "
+            f"layouts/{layout_name}.yaml")
+    if parts is None:
+        return None
+    return [Block(part, block.heading if i == 0 else None, block.item_id,
+                  block.item) for i, part in enumerate(parts)]
+
