@@ -514,3 +514,15 @@ def test_reused_paragraph_fragments_are_the_parsers(macro, values):
             assert [f.__dict__ for f in reused] == [f.__dict__ for f in parsed]
     if macro == "plain" and values[0].startswith("Ngô"):
         assert reused is not None
+
+
+def test_an_invalid_number_is_said_to_be_possibly_wrong_not_old(tmp_path):
+    # Too many digits: flagged, never dialled, but not a pre-2017 number.
+    entry = _long(0).replace(
+        "phones:\n\n", 'phones:\n  - number: "0239 3000 00312"\n    cost: standard\n')
+    project = _project(tmp_path, {"ha-tinh/fict-long.yaml": entry})
+    pdf, _ = _leaflet_and_warnings(project, final=False)
+    text = " ".join(pdfcheck.text(pdf).split())
+    assert "This number may be wrong. Call 111." in text
+    assert "Số này có thể sai. Hãy gọi 111." in text
+    assert "Old number" not in text and "Số cũ" not in text

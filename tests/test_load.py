@@ -505,3 +505,16 @@ def test_hours_that_mean_nothing_are_errors(tmp_path, span, words):
     text = MINIMAL + f"hours:\n  spans:\n    - {span}\n"
     found = messages(problems_of(provider_tree(tmp_path, org=text)))
     assert any(words in m and "org.yaml:10:" in m for m in found), found
+
+
+@pytest.mark.parametrize("number, area", [
+    ("04 3717 0544", "04"), ("08.38346080", "08"), ("+84 4 3717 0544", "04"),
+    ("(+84-8) 3834 6080", "08"), ("+84 4-3717-0544", "04")])
+def test_a_pre_2017_landline_is_named_as_one_in_either_form(number, area):
+    assert f"pre-2017 landline (area code {area}," in phone_problem(number)
+
+
+@pytest.mark.parametrize("number", ["081 234 5678", "+84 81 234 5678",
+                                    "+84 24 3717 0544", "024 3717 0544"])
+def test_todays_numbers_with_the_same_digits_are_not_old(number):
+    assert phone_problem(number) is None

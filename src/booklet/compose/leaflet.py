@@ -47,6 +47,7 @@ class PhoneItem:
     label: Words
     cost: Words
     cost_code: str
+    caution: Words | None = None  # beside a number never dialled: why not
 
 
 @dataclass
@@ -201,9 +202,7 @@ def compose(selection: Selection, layouts, layout: dict, provinces: tuple[str, .
         words={**{k: label(k) for k in own.get(order[0], {})
                   if k not in ("local", "continued", "edition", "page")},
                **{k: _pair([own[c][k].format(place=pick(place, c)[0])
-                            for c in order]) for k in ("local", "continued")},
-               # Said beside old numbers in every product: one wording.
-               "old_number": _pair([strings[c]["old_number"] for c in order])},
+                            for c in order]) for k in ("local", "continued")}},
         edition=_pair([own[c]["edition"].format(date=format_date(date, strings[c]))
                        for c in order]),
         draft_stamp=strings[order[0]]["draft_stamp"]
@@ -238,7 +237,8 @@ def _item(entry: Entry, views: list[EntryView], content: Content, strings: dict,
             v.phones[i].hours if v.phones[i].hours != shown else "",
             strings[code]["hotline"] if v.phones[i].hotline else "")))
             for v, code, shown in zip(views, order, shown_hours, strict=True)]),
-        cost_code=ph.cost_code)
+        cost_code=ph.cost_code,
+        caution=_pair([v.phones[i].caution for v in views]) if ph.caution else None)
         for i, ph in enumerate(first.phones)]
     reach = None
     if not first.phones and not first.website:

@@ -57,7 +57,9 @@ def is_stale(verified: dt.date, max_age: int, today: dt.date) -> bool:
 
 # Before 2017 Hà Nội landlines were written 04 and Hồ Chí Minh City ones 08,
 # then 8 digits; since the 2017 renumbering the same digits dial a mobile.
-_OLD_LANDLINE = re.compile(r"^\(?0[48]\)?[.\s\-]")
+# Written internationally they read "+84 4 3717 0544": the area code alone.
+_OLD_LANDLINE = re.compile(r"^\(?0([48])\)?[.\s\-]")
+_OLD_LANDLINE_84 = re.compile(r"^\(?\+84\)?[.\s\-]*\(?([48])\)?[.\s\-]")
 
 
 _PARSE = phonenumbers.NumberParseException
@@ -86,16 +88,28 @@ def parse_phone(number: str) -> phonenumbers.PhoneNumber | int:
 def written_before_2017(number: str) -> bool:
     """Whether `number` is a landline in the style before the 2017 renumbering
     (04 or 08, then 8 digits): today those digits dial a mobile."""
+    return _old_area(number) is not None
+
+
+def _old_area(number: str) -> str | None:
+    """The pre-2017 area code (04 or 08) `number` is written with, if any."""
     digits = sum(ch.isdigit() for ch in number)
-    return bool(_OLD_LANDLINE.match(number)) and digits == 10
+    local = _OLD_LANDLINE.match(number)
+    if local and digits == 10:
+        return "0" + local.group(1)
+    international = _OLD_LANDLINE_84.match(number)
+    if international and digits == 11:
+        return "0" + international.group(1)
+    return None
 
 
 def phone_problem(number: str) -> str | None:
     """Why `number` is not a valid Vietnamese or international number, if so."""
     digits = "".join(ch for ch in number if ch.isdigit())
-    if written_before_2017(number):
+    area = _old_area(number)
+    if area:
         return (f"'{number}' is written like a pre-2017 landline (area code "
-                f"{digits[:2]}, then 8 digits); today these digits dial a mobile "
+                f"{area}, then 8 digits); today these digits dial a mobile "
                 "number")
     if len(digits) in (3, 4) and not number.startswith("+"):
         return None  # short codes: 111, 112-115, 1900 prefixes are longer

@@ -646,8 +646,7 @@ class Pieces:
                 # else: it is not set large as one to call, and says so.
                 lines.append(self.phone(ph.number, ph.tel, "body", text_width,
                                         "muted"))
-                lines.append(self.words(self.leaflet.words["old_number"],
-                                        "small", text_width, "draft"))
+                lines.append(self.words(ph.caution, "small", text_width, "draft"))
             # Markup is parsed once per macro with placeholders for the
             # values, so what depends on them is passed as `extra`.
             lines.append(self.text("cost", (ph.cost.main, ph.cost.second),
