@@ -732,3 +732,83 @@ def test_split_days_and_part_of_day_words_in_hours(typed, spans):
     read = cells.hours(typed)
     assert [(cells.hours_text({"spans": [s]}).split()[0], s["opens"], s["closes"])
             for s in read["spans"]] == spans
+
+
+# ------------------------------------------------ service numbers link documents
+
+HARBOUR = "fictional-harbour-clinic"
+CARD = {"provider_id": HARBOUR, "service_no": 1, "document_vi": "Thẻ bảo hiểm y tế",
+        "document_en": "Health insurance card"}
+
+
+def test_a_service_number_used_twice_refuses_the_provider(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider(HARBOUR), provider("fictional-quay-house")],
+               services=[service(HARBOUR, service_no=1),
+                         service(HARBOUR, service_no=1, description_en="Shelter"),
+                         service("fictional-quay-house")],
+               documents=[CARD])
+    outcome, loaded = run(tmp_path, wb)
+    assert HARBOUR not in loaded and "fictional-quay-house" in loaded
+    number = col(SERVICES, "service_no")
+    assert messages(outcome, "error") == [
+        f"Dịch vụ (Services), row 3, column {number} (Service no.): error: service "
+        "no. 1 is used twice for this provider (also on row 2). Fix: give each "
+        "service of the provider its own number, and check the Service no. of its "
+        "documents on the Documents sheet"]
+
+
+def test_a_blank_service_number_beside_numbered_ones_is_refused(template,
+                                                                tmp_path):
+    # Numbered by position, the inserted row would take number 2 from the row
+    # below it.
+    wb = build(template, tmp_path / "w.xlsx", providers=[provider(HARBOUR)],
+               services=[service(HARBOUR, service_no=1),
+                         service(HARBOUR, description_en="Shelter"),
+                         service(HARBOUR, service_no=2, description_en="Meals")],
+               documents=[CARD, {**CARD, "service_no": 2}])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    number = col(SERVICES, "service_no")
+    assert messages(outcome, "error") == [
+        f"Dịch vụ (Services), row 3, column {number} (Service no.): error: the "
+        "service has no Service no., and other services of this provider have "
+        "one. Fix: fill in the Service no.: a number no other service of the "
+        "provider uses; the Documents sheet names services by it"]
+
+
+def test_a_service_number_that_is_not_whole_is_refused(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx", providers=[provider(HARBOUR)],
+               services=[service(HARBOUR, service_no=1.5)], documents=[CARD])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    number = col(SERVICES, "service_no")
+    assert messages(outcome, "error") == [
+        f"Dịch vụ (Services), row 2, column {number} (Service no.): error: '1.5' "
+        "is not a whole number from 1 up. Fix: write 1 for the provider's first "
+        "service, 2 for the next, and so on"]
+
+
+def test_a_document_without_a_service_number_is_named(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx", providers=[provider(HARBOUR)],
+               services=[service(HARBOUR, service_no=1)],
+               documents=[{**CARD, "service_no": None}])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    number = col(DOCUMENTS, "service_no")
+    assert messages(outcome, "error") == [
+        f"Giấy tờ (Documents), row 2, column {number} (Service no.): error: the "
+        "document has no service number. Fix: write the 'Service no.' of a row on "
+        "the Services sheet"]
+
+
+def test_an_error_in_a_document_names_its_row_when_services_are_reordered(
+        template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx", providers=[provider(HARBOUR)],
+               services=[service(HARBOUR, service_no=2, description_en="Shelter"),
+                         service(HARBOUR, service_no=1)],
+               documents=[CARD, {"provider_id": HARBOUR, "service_no": 2}])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    assert [(i.sheet, i.row) for i in outcome.errors] == [
+        ("Giấy tờ (Documents)", 3)]

@@ -218,6 +218,20 @@ def number(value: object) -> float:
                         "write a decimal number, for example 21.0285") from None
 
 
+def whole_number(value: object) -> int:
+    """A count from 1, such as a service number: 1.5 or 0 would have to be
+    rounded or guessed into a number nobody wrote."""
+    try:
+        number_ = number(value)
+    except CellError:
+        number_ = 0.5
+    if not number_.is_integer() or number_ < 1:
+        raise CellError(f"'{value}' is not a whole number from 1 up",
+                        "write 1 for the provider's first service, 2 for the "
+                        "next, and so on")
+    return int(number_)
+
+
 _YES = {"yes", "co", "true", "x", "1", "y"}
 _NO = {"no", "khong", "false", "0", "n"}
 

@@ -696,6 +696,8 @@ class _SheetReader:
             return cells.phone(raw, notes)
         if kind == DATE:
             return cells.date(raw, notes)
+        if kind == NUMBER and column.key == "service_no":
+            return cells.whole_number(raw)
         if kind == NUMBER:
             return cells.number(raw)
         if kind == BOOL:
@@ -943,9 +945,9 @@ def _locate(draft: _Draft, loc: tuple) -> tuple[_Row, str | None]:
         row = rows[loc[1]] if loc[1] < len(rows) else row
         sheet, rest = row.sheet, loc[2:]
         if rest[:1] == ("documents",) and len(rest) > 1:
-            number = loc[1] + 1
+            number = row.values.get("service_no")
             docs = [d for d in draft.documents
-                    if d.values.get("service_no", 0) == number]
+                    if d.values.get("service_no") == number]
             row = docs[rest[1]] if rest[1] < len(docs) else row
             sheet, rest = DOCUMENTS, rest[2:]
     elif loc[:1] == ("sources",) and len(loc) > 1:
@@ -962,28 +964,68 @@ def _locate(draft: _Draft, loc: tuple) -> tuple[_Row, str | None]:
     return row, (best[1] if best else None)
 
 
+def _column_of(row: _Row, key: str) -> int | None:
+    """The column of `key` on the sheet of `row`, even when its cell is empty."""
+    return row.letters.get(key) or next(
+        (c for c, column in row.reader.columns.items() if column.key == key), None)
+
+
+def _number_services(draft: _Draft) -> bool:
+    """Give each service row its number; False, with errors, when the numbers
+    cannot say which service a document belongs to. Rows left all blank are
+    numbered by position; a blank beside written numbers, or a number used
+    twice, would give a document to a service nobody meant."""
+    rows = draft.services
+    if all(r.values.get("service_no") is None for r in rows):
+        for n, row in enumerate(rows, start=1):
+            row.values["service_no"] = n
+        return True
+    seen: dict[int, _Row] = {}
+    ok = True
+    for row in rows:
+        number = row.values.get("service_no")
+        col = _column_of(row, "service_no")
+        if number is None:
+            row.reader.issue(
+                "error", row.number, col, "the service has no Service no., and "
+                "other services of this provider have one",
+                "fill in the Service no.: a number no other service of the "
+                "provider uses; the Documents sheet names services by it")
+            ok = False
+        elif number in seen:
+            row.reader.issue(
+                "error", row.number, col, f"service no. {number} is used twice "
+                f"for this provider (also on row {seen[number].number})",
+                "give each service of the provider its own number, and check "
+                "the Service no. of its documents on the Documents sheet")
+            ok = False
+        else:
+            seen[number] = row
+    return ok
+
+
 def _validate(draft: _Draft) -> Provider | None:
+    if not _number_services(draft):
+        return None
     tree = _tree(draft.row)
     tree["phones"] = [_tree(r) for r in draft.phones]
     services = []
-    for n, row in enumerate(draft.services, start=1):
+    for row in draft.services:
         service = _tree(row)
-        number = row.values.get("service_no")
-        number = int(number) if number else n
-        row.values["service_no"] = number
-        docs = [d for d in draft.documents if int(d.values.get("service_no") or 0)
-                == number]
-        for d in docs:
-            d.values["service_no"] = number
+        docs = [d for d in draft.documents
+                if d.values.get("service_no") == row.values["service_no"]]
         service["documents"] = [_tree(d) for d in docs]
         services.append(service)
     tree["services"] = services
     numbers = {row.values["service_no"] for row in draft.services}
     orphans = [d for d in draft.documents if d.values.get("service_no") not in numbers]
     for d in orphans:
-        d.reader.issue("error", d.number, d.letters.get("service_no"),
-                       f"provider '{draft.id}' has no service number "
-                       f"{d.values.get('service_no')}",
+        number = d.values.get("service_no")
+        if number is None:
+            message = "the document has no service number"
+        else:
+            message = f"provider '{draft.id}' has no service number {number}"
+        d.reader.issue("error", d.number, _column_of(d, "service_no"), message,
                        "write the 'Service no.' of a row on the Services sheet")
     if orphans:
         return None
@@ -993,11 +1035,8 @@ def _validate(draft: _Draft) -> Provider | None:
     except ValidationError as exc:
         for err in exc.errors():
             row, key = _locate(draft, err["loc"])
-            reader = row.reader
-            col = row.letters.get(key) or next(
-                (c for c, column in reader.columns.items() if column.key == key),
-                None)
-            reader.issue("error", row.number, col, *_explain(err, key))
+            row.reader.issue("error", row.number, _column_of(row, key) if key
+                             else None, *_explain(err, key))
         return None
 
 
