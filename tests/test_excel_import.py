@@ -812,3 +812,47 @@ def test_an_error_in_a_document_names_its_row_when_services_are_reordered(
     assert loaded == {}
     assert [(i.sheet, i.row) for i in outcome.errors] == [
         ("Giấy tờ (Documents)", 3)]
+
+
+# ------------------------------------------------ one phone number per cell
+
+
+@pytest.mark.parametrize(("typed", "parts"), [
+    ("0239 3000 123\n0912 000 123", "'0239 3000 123' and '0912 000 123'"),
+    ("0239 3000 123 - 0239 3000 124", "'0239 3000 123' and '0239 3000 124'"),
+    ("0239 3000 123; 0239 3000 124", "'0239 3000 123' and '0239 3000 124'"),
+    ("0239 3000 123, 0912 000 123", "'0239 3000 123' and '0912 000 123'"),
+    ("0239 3000 123 / 124", "'0239 3000 123' and '124'"),
+    ("0239 3000 123 – 0239 3000 124", "'0239 3000 123' and '0239 3000 124'"),
+])
+def test_two_phone_numbers_in_one_cell_are_refused(template, tmp_path, typed,
+                                                   parts):
+    wb = build(template, tmp_path / "w.xlsx", providers=[provider(HARBOUR)],
+               phones=[{"provider_id": HARBOUR, "number": typed}],
+               services=[service(HARBOUR)])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    assert messages(outcome, "error") == [
+        f"Điện thoại (Phones), row 2, column {col(PHONES, 'number')} (Phone "
+        f"number): error: the cell holds 2 phone numbers ({parts}). Fix: one "
+        "number per row: add a row on the Phones sheet"]
+
+
+@pytest.mark.parametrize("typed", ["024 - 3385 3227", "(84-024) 6273 8965",
+                                   "0239 3000 123"])
+def test_a_hyphen_inside_one_phone_number_is_kept(typed):
+    assert cells.phone(typed, []) == typed
+
+
+def test_two_numbers_for_the_contact_person_are_refused(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider(HARBOUR, contact_phone="0239 3000 123\n"
+                                                          "0912 000 123")],
+               services=[service(HARBOUR)])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    assert messages(outcome, "error") == [
+        f"Nhà cung cấp (Providers), row 2, column {col(PROVIDERS, 'contact_phone')} "
+        "(Contact person's phone): error: the cell holds 2 phone numbers ('0239 "
+        "3000 123' and '0912 000 123'). Fix: keep the contact person's own number "
+        "here, and add the others on the Phones sheet"]

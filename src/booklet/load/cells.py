@@ -118,7 +118,30 @@ def _digits_number(digits: str, shown: str, notes: list[str]) -> str:
         "0241234567")
 
 
-def phone(value: object, notes: list[str]) -> str:
+# Between two numbers typed into one cell. A hyphen is also how numbers are
+# grouped ("(84-024)", "024 - 3385 3227"), so a spaced one separates only
+# when the cell is no number as a whole and what precedes it is one.
+_BETWEEN_NUMBERS = re.compile(r"\s*(?:[;,/\n\r–—]|\s-\s)\s*")
+SEVERAL_PHONES_FIX = "one number per row: add a row on the Phones sheet"
+
+
+def _several_numbers(text: str, fix: str) -> None:
+    parts = [p for p in _BETWEEN_NUMBERS.split(text.strip())
+             if any(ch.isdigit() for ch in p)]
+    if len(parts) < 2:
+        return
+    if not re.search(r"[;,/\n\r–—]", text.strip()):
+        whole = " ".join(text.split())
+        if phone_problem(whole) is None or (
+                phone_problem(parts[0]) is not None
+                and min(sum(ch.isdigit() for ch in p) for p in parts) < 8):
+            return
+    shown = " and ".join(f"'{p}'" for p in parts)
+    raise CellError(f"the cell holds {len(parts)} phone numbers ({shown})", fix)
+
+
+def phone(value: object, notes: list[str], several: str = SEVERAL_PHONES_FIX
+          ) -> str:
     if isinstance(value, (bool, dt.date, dt.time)):
         raise CellError(f"{value!r} is not a phone number",
                         "type the number as written, for example 024 3385 3227")
@@ -131,6 +154,7 @@ def phone(value: object, notes: list[str]) -> str:
         return _digits_number(str(int(value)), repr(value), notes)
     if isinstance(value, int):
         return _digits_number(str(value), str(value), notes)
+    _several_numbers(str(value), several)
     text = " ".join(str(value).split())
     if re.fullmatch(r"\d+\.0+", text):
         # A number that went through a float on its way here (a CSV export,

@@ -692,6 +692,9 @@ class _SheetReader:
 
     def _convert(self, column: Column, raw: object, notes: list[str]) -> object:
         kind = column.kind
+        if kind == PHONE and column.key == "contact_phone":
+            return cells.phone(raw, notes, "keep the contact person's own number "
+                               "here, and add the others on the Phones sheet")
         if kind == PHONE:
             return cells.phone(raw, notes)
         if kind == DATE:
