@@ -856,3 +856,25 @@ def test_two_numbers_for_the_contact_person_are_refused(template, tmp_path):
         "(Contact person's phone): error: the cell holds 2 phone numbers ('0239 "
         "3000 123' and '0912 000 123'). Fix: keep the contact person's own number "
         "here, and add the others on the Phones sheet"]
+
+
+# ------------------------------------------------ language codes
+
+
+def test_language_codes_the_strings_do_not_name_are_refused(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider(HARBOUR, languages="vn, english, khmer"),
+                          provider("fictional-quay-house", languages="VI, EN")],
+               services=[service(HARBOUR), service("fictional-quay-house")])
+    outcome, loaded = run(tmp_path, wb)
+    languages = col(PROVIDERS, "languages")
+    where = f"column {languages} (Languages (codes, comma-separated))"
+    assert messages(outcome, "error") == [
+        f"Nhà cung cấp (Providers), row 2, {where}: error: 'vn', 'english' and "
+        "'khmer' are not language codes the directory knows, so they would be "
+        "printed as typed. Fix: use one of: en (English), vi (Vietnamese)"]
+    assert HARBOUR not in loaded
+    assert loaded["fictional-quay-house"].languages == ["vi", "en"]
+    assert messages(outcome, "warning") == [
+        f"Nhà cung cấp (Providers), row 3, {where}: warning: the languages 'VI, "
+        "EN' were read as the codes vi, en."]

@@ -36,7 +36,13 @@ from booklet.load import cells
 from booklet.load.content import load_content
 from booklet.load.dump import dump_bytes
 from booklet.load.geography import Geography, GeographyError, fold
-from booklet.load.validate import GLYPH_FIX, missing_glyphs, phone_problem
+from booklet.load.validate import (
+    GLYPH_FIX,
+    language_fix,
+    missing_glyphs,
+    phone_problem,
+    unknown_language,
+)
 from booklet.load.workbook import (
     BOOL,
     CHOICE,
@@ -157,10 +163,12 @@ class Outcome:
 class Lists:
     """The drop-down lists: name -> [(code, label)], from the content codes."""
 
-    def __init__(self, content: Content, glyphs: set[int] | None = None):
+    def __init__(self, content: Content, glyphs: set[int] | None = None,
+                 languages: dict[str, str] | None = None):
         self.geography = Geography(content.provinces)
-        # The characters the fonts print; None skips the check (template).
-        self.glyphs = glyphs
+        # The characters the fonts print and the language codes the strings
+        # name; None skips the check (template).
+        self.glyphs, self.languages = glyphs, languages
         self.items: dict[str, list[tuple[str, str]]] = {
             name: [(str(code), choice_label(str(code), vi, en))
                    for code, (vi, en) in labels.items()]
@@ -176,6 +184,28 @@ class Lists:
 
     def label(self, name: str, code: str) -> str:
         return next((label for c, label in self.items[name] if c == code), code)
+
+    def language_codes(self, text: str, notes: list[str]) -> list[str]:
+        """The codes of a Languages cell, checked as 'booklet check' does."""
+        typed = [part for part in re.split(r"[;,\s]+", text) if part]
+        if self.languages is None:
+            return typed
+        # Codes are lower-case: 'VI' can mean nothing but vi.
+        codes = [p.lower() if p.lower() in self.languages else p for p in typed]
+        unknown = [c for c in codes if c not in self.languages]
+        if len(unknown) == 1:
+            raise cells.CellError(unknown_language(unknown[0]),
+                                  language_fix(self.languages))
+        if unknown:
+            names = ", ".join(f"'{c}'" for c in unknown[:-1])
+            raise cells.CellError(
+                f"{names} and '{unknown[-1]}' are not language codes the "
+                "directory knows, so they would be printed as typed",
+                language_fix(self.languages))
+        if codes != typed:
+            notes.append(f"the languages '{text}' were read as the codes "
+                         f"{', '.join(codes)}")
+        return codes
 
     def code(self, name: str, value: str) -> str:
         """The code a drop-down value (or a code or label typed by hand) means."""
@@ -724,8 +754,7 @@ class _SheetReader:
             notes.extend(mapped)
             return coverage
         if kind == CODES:
-            return [part for part in text.replace(";", ",").replace(" ", ",")
-                    .split(",") if part]
+            return self.lists.language_codes(text, notes)
         return text
 
 
@@ -1115,7 +1144,8 @@ def import_workbook(project, path: Path, dry_run: bool = False,
             f"{len(loaded.errors)} error(s) in {project.content_dir}; providers "
             "whose files have errors are treated as new",
             "run 'booklet check'"))
-    lists = Lists(content, coverage(project.layouts.font_files()))
+    lists = Lists(content, coverage(project.layouts.font_files()),
+                  project.layouts.languages())
     old = {p.id: p for p in content.providers}
     drafts, orphans = _read(Path(path), lists, outcome, old)
     for row in orphans:
