@@ -878,3 +878,65 @@ def test_language_codes_the_strings_do_not_name_are_refused(template, tmp_path):
     assert messages(outcome, "warning") == [
         f"Nhà cung cấp (Providers), row 3, {where}: warning: the languages 'VI, "
         "EN' were read as the codes vi, en."]
+
+
+# ------------------------------------------------ errors point at the cell to fill
+
+
+def test_an_empty_province_names_the_province_column(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider(HARBOUR, province=None)],
+               services=[service(HARBOUR)])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    assert messages(outcome, "error") == [
+        f"Nhà cung cấp (Providers), row 2, column {col(PROVIDERS, 'province')} "
+        "(Province): error: the Province is empty, and the provider is not "
+        "national. Fix: choose the province, or set Coverage to national"]
+
+
+def test_verified_without_a_date_names_the_date_column(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider(HARBOUR, verification_status="verified")],
+               services=[service(HARBOUR)])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    assert messages(outcome, "error") == [
+        f"Nhà cung cấp (Providers), row 2, column "
+        f"{col(PROVIDERS, 'verification_date')} (Date verified): error: the Date "
+        "verified is empty, and the Verification status is verified. Fix: fill in "
+        "the date of the verification call, or set the Verification status to "
+        "desk research"]
+
+
+def test_an_emptied_required_cell_is_named_by_its_column(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider(HARBOUR, name_vi=None, name_en=None)],
+               phones=[{"provider_id": HARBOUR, "label_en": "Hotline"}],
+               services=[service(HARBOUR),
+                         {"provider_id": HARBOUR, "description_en": "Shelter"},
+                         {"provider_id": HARBOUR, "category": "legal"}])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    assert messages(outcome, "error") == [
+        f"Nhà cung cấp (Providers), row 2, column {col(PROVIDERS, 'name_vi')} "
+        "(Full name (Vietnamese)): error: the Full name is empty. Fix: fill in the "
+        "Full name in Vietnamese or English",
+        f"Điện thoại (Phones), row 2, column {col(PHONES, 'number')} (Phone "
+        "number): error: the Phone number is empty. Fix: fill in the Phone "
+        "number, or delete the row",
+        f"Dịch vụ (Services), row 3, column {col(SERVICES, 'category')} "
+        "(Category): error: the Category is empty. Fix: fill in the Category, or "
+        "delete the row",
+        f"Dịch vụ (Services), row 4, column {col(SERVICES, 'description_vi')} "
+        "(Description (Vietnamese)): error: the Description is empty. Fix: fill in "
+        "the Description in Vietnamese or English, or delete the row"]
+
+
+def test_a_comma_between_days_and_hours_is_read():
+    assert cells.hours("Thứ 2 - Thứ 6, 8:00-17:00") == {"spans": [
+        {"days": ["mon", "tue", "wed", "thu", "fri"], "opens": "08:00",
+         "closes": "17:00"}]}
+    with pytest.raises(cells.CellError) as info:
+        cells.hours("mon,,tue 8:00-17:00")
+    assert info.value.message == "'mon,,tue' has a comma with no day beside it"

@@ -285,11 +285,12 @@ _DAY_WORDS.update({"chu nhat": "sun", "cn": "sun", "tues": "tue", "thur": "thu",
                    "thurs": "thu"})
 _ALWAYS = {"24 7", "24 24", "always", "ca ngay"}
 _TIME = r"\d{1,2}(?:[:h.]\d{2}|h)?"
-_SPAN = re.compile(rf"^(?P<days>.*?)[\s:]*(?P<opens>{_TIME})\s*(?:[-–—]|đến|to)"
+# A comma or colon may end the days: "Thứ 2 - Thứ 6, 8:00-17:00".
+_SPAN = re.compile(rf"^(?P<days>.*?)[\s:,]*(?P<opens>{_TIME})\s*(?:[-–—]|đến|to)"
                    rf"\s*(?P<closes>{_TIME})$", re.IGNORECASE)
 # A split day, as offices open it: "T2-T7 7h-11h30, 13h30-17h".
 _RANGE = rf"{_TIME}\s*(?:[-–—]|đến|to)\s*{_TIME}"
-_SPLIT = re.compile(rf"^(?P<days>.*?)[\s:]*(?P<ranges>{_RANGE}(?:\s*,\s*{_RANGE})+)$",
+_SPLIT = re.compile(rf"^(?P<days>.*?)[\s:,]*(?P<ranges>{_RANGE}(?:\s*,\s*{_RANGE})+)$",
                     re.IGNORECASE)
 # Words for the part of the day, which the times already say.
 _DAY_PARTS = {"sang", "chieu", "toi", "morning", "afternoon", "evening"}
@@ -307,6 +308,9 @@ def _days(text: str) -> list[str]:
     if words and fold(words[0]) in _DAY_PARTS:
         text = " ".join(words[1:])
     for item in re.split(r"\s*,\s*", text.strip()):
+        if not item:
+            raise CellError(f"'{text.strip()}' has a comma with no day beside it",
+                            f"write the hours like this: {HOURS_EXAMPLE}")
         ends = [fold(end) for end in re.split(r"\s*[-–—]\s*|\s+(?:đến|to)\s+", item)]
         if not all(end in _DAY_WORDS for end in ends) or len(ends) > 2:
             raise CellError(f"'{item}' is not a day or a range of days",

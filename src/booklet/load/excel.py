@@ -71,7 +71,7 @@ from booklet.load.workbook import (
     choice_label,
     services_sheet,
 )
-from booklet.model import Content, Provider
+from booklet.model import Content, MissingField, Provider
 from booklet.ooxml import restamp
 
 log = logging.getLogger(__name__)
@@ -1066,18 +1066,44 @@ def _validate(draft: _Draft) -> Provider | None:
         return Provider.model_validate(tree)
     except ValidationError as exc:
         for err in exc.errors():
+            missing = err.get("ctx", {}).get("error")
+            if isinstance(missing, MissingField):
+                err = {**err, "loc": (*err["loc"], missing.field)}
             row, key = _locate(draft, err["loc"])
             row.reader.issue("error", row.number, _column_of(row, key) if key
-                             else None, *_explain(err, key))
+                             else None, *_explain(err, key, row))
         return None
 
 
-def _explain(err: dict, key: str | None) -> tuple[str, str]:
+# Cells that a check across fields finds empty (model.MissingField): what
+# makes them needed, and the two ways out.
+_NEEDED = {
+    "province": ("the Province is empty, and the provider is not national",
+                 "choose the province, or set Coverage to national"),
+    "verification_date": (
+        "the Date verified is empty, and the Verification status is verified",
+        "fill in the date of the verification call, or set the Verification "
+        "status to desk research"),
+}
+
+
+def _explain(err: dict, key: str | None, row: _Row) -> tuple[str, str]:
     """Plain words and a fix for one model error about a cell."""
     value = err.get("input")
-    if err["type"] == "missing":
-        where = ".".join(str(p) for p in err["loc"])
-        return f"'{where}' is required but empty", "fill in the cell"
+    if isinstance(err.get("ctx", {}).get("error"), MissingField) and key in _NEEDED:
+        return _NEEDED[key]
+    if err["type"] == "missing" and key:
+        header = row.sheet.column(key).en
+        if key.endswith(("_vi", "_en")):
+            # Either language of a Text field will do.
+            name = header.rpartition(" (")[0]
+            fill = f"fill in the {name} in Vietnamese or English"
+        else:
+            name = header
+            fill = f"fill in the {name}"
+        if row.sheet is not PROVIDERS:
+            fill += ", or delete the row"
+        return f"the {name} is empty", fill
     if err["type"] == "too_short" and err["loc"] == ("services",):
         return ("the provider has no service",
                 "add at least one row for it on the Services sheet")
