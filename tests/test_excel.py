@@ -68,7 +68,7 @@ services:
       - {en: "Referral letter"}
   - category: legal
     description: {en: "Legal advice"}
-languages: [vi, en, km]
+languages: [vi, en]
 referral:
   process: {vi: "Gọi trước", en: "Call first"}
   requirements: {vi: "Giấy giới thiệu", en: "A referral letter"}

@@ -732,3 +732,211 @@ def test_split_days_and_part_of_day_words_in_hours(typed, spans):
     read = cells.hours(typed)
     assert [(cells.hours_text({"spans": [s]}).split()[0], s["opens"], s["closes"])
             for s in read["spans"]] == spans
+
+
+# ------------------------------------------------ service numbers link documents
+
+HARBOUR = "fictional-harbour-clinic"
+CARD = {"provider_id": HARBOUR, "service_no": 1, "document_vi": "Thẻ bảo hiểm y tế",
+        "document_en": "Health insurance card"}
+
+
+def test_a_service_number_used_twice_refuses_the_provider(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider(HARBOUR), provider("fictional-quay-house")],
+               services=[service(HARBOUR, service_no=1),
+                         service(HARBOUR, service_no=1, description_en="Shelter"),
+                         service("fictional-quay-house")],
+               documents=[CARD])
+    outcome, loaded = run(tmp_path, wb)
+    assert HARBOUR not in loaded and "fictional-quay-house" in loaded
+    number = col(SERVICES, "service_no")
+    assert messages(outcome, "error") == [
+        f"Dịch vụ (Services), row 3, column {number} (Service no.): error: service "
+        "no. 1 is used twice for this provider (also on row 2). Fix: give each "
+        "service of the provider its own number, and check the Service no. of its "
+        "documents on the Documents sheet"]
+
+
+def test_a_blank_service_number_beside_numbered_ones_is_refused(template,
+                                                                tmp_path):
+    # Numbered by position, the inserted row would take number 2 from the row
+    # below it.
+    wb = build(template, tmp_path / "w.xlsx", providers=[provider(HARBOUR)],
+               services=[service(HARBOUR, service_no=1),
+                         service(HARBOUR, description_en="Shelter"),
+                         service(HARBOUR, service_no=2, description_en="Meals")],
+               documents=[CARD, {**CARD, "service_no": 2}])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    number = col(SERVICES, "service_no")
+    assert messages(outcome, "error") == [
+        f"Dịch vụ (Services), row 3, column {number} (Service no.): error: the "
+        "service has no Service no., and other services of this provider have "
+        "one. Fix: fill in the Service no.: a number no other service of the "
+        "provider uses; the Documents sheet names services by it"]
+
+
+def test_a_service_number_that_is_not_whole_is_refused(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx", providers=[provider(HARBOUR)],
+               services=[service(HARBOUR, service_no=1.5)], documents=[CARD])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    number = col(SERVICES, "service_no")
+    assert messages(outcome, "error") == [
+        f"Dịch vụ (Services), row 2, column {number} (Service no.): error: '1.5' "
+        "is not a whole number from 1 up. Fix: write 1 for the provider's first "
+        "service, 2 for the next, and so on"]
+
+
+def test_a_document_without_a_service_number_is_named(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx", providers=[provider(HARBOUR)],
+               services=[service(HARBOUR, service_no=1)],
+               documents=[{**CARD, "service_no": None}])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    number = col(DOCUMENTS, "service_no")
+    assert messages(outcome, "error") == [
+        f"Giấy tờ (Documents), row 2, column {number} (Service no.): error: the "
+        "document has no service number. Fix: write the 'Service no.' of a row on "
+        "the Services sheet"]
+
+
+def test_an_error_in_a_document_names_its_row_when_services_are_reordered(
+        template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx", providers=[provider(HARBOUR)],
+               services=[service(HARBOUR, service_no=2, description_en="Shelter"),
+                         service(HARBOUR, service_no=1)],
+               documents=[CARD, {"provider_id": HARBOUR, "service_no": 2}])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    assert [(i.sheet, i.row) for i in outcome.errors] == [
+        ("Giấy tờ (Documents)", 3)]
+
+
+# ------------------------------------------------ one phone number per cell
+
+
+@pytest.mark.parametrize(("typed", "parts"), [
+    ("0239 3000 123\n0912 000 123", "'0239 3000 123' and '0912 000 123'"),
+    ("0239 3000 123 - 0239 3000 124", "'0239 3000 123' and '0239 3000 124'"),
+    ("0239 3000 123; 0239 3000 124", "'0239 3000 123' and '0239 3000 124'"),
+    ("0239 3000 123, 0912 000 123", "'0239 3000 123' and '0912 000 123'"),
+    ("0239 3000 123 / 124", "'0239 3000 123' and '124'"),
+    ("0239 3000 123 – 0239 3000 124", "'0239 3000 123' and '0239 3000 124'"),
+])
+def test_two_phone_numbers_in_one_cell_are_refused(template, tmp_path, typed,
+                                                   parts):
+    wb = build(template, tmp_path / "w.xlsx", providers=[provider(HARBOUR)],
+               phones=[{"provider_id": HARBOUR, "number": typed}],
+               services=[service(HARBOUR)])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    assert messages(outcome, "error") == [
+        f"Điện thoại (Phones), row 2, column {col(PHONES, 'number')} (Phone "
+        f"number): error: the cell holds 2 phone numbers ({parts}). Fix: one "
+        "number per row: add a row on the Phones sheet"]
+
+
+@pytest.mark.parametrize("typed", ["024 - 3385 3227", "(84-024) 6273 8965",
+                                   "0239 3000 123"])
+def test_a_hyphen_inside_one_phone_number_is_kept(typed):
+    assert cells.phone(typed, []) == typed
+
+
+def test_two_numbers_for_the_contact_person_are_refused(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider(HARBOUR, contact_phone="0239 3000 123\n"
+                                                          "0912 000 123")],
+               services=[service(HARBOUR)])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    assert messages(outcome, "error") == [
+        f"Nhà cung cấp (Providers), row 2, column {col(PROVIDERS, 'contact_phone')} "
+        "(Contact person's phone): error: the cell holds 2 phone numbers ('0239 "
+        "3000 123' and '0912 000 123'). Fix: keep the contact person's own number "
+        "here, and add the others on the Phones sheet"]
+
+
+# ------------------------------------------------ language codes
+
+
+def test_language_codes_the_strings_do_not_name_are_refused(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider(HARBOUR, languages="vn, english, khmer"),
+                          provider("fictional-quay-house", languages="VI, EN")],
+               services=[service(HARBOUR), service("fictional-quay-house")])
+    outcome, loaded = run(tmp_path, wb)
+    languages = col(PROVIDERS, "languages")
+    where = f"column {languages} (Languages (codes, comma-separated))"
+    assert messages(outcome, "error") == [
+        f"Nhà cung cấp (Providers), row 2, {where}: error: 'vn', 'english' and "
+        "'khmer' are not language codes the directory knows, so they would be "
+        "printed as typed. Fix: use one of: en (English), vi (Vietnamese)"]
+    assert HARBOUR not in loaded
+    assert loaded["fictional-quay-house"].languages == ["vi", "en"]
+    assert messages(outcome, "warning") == [
+        f"Nhà cung cấp (Providers), row 3, {where}: warning: the languages 'VI, "
+        "EN' were read as the codes vi, en."]
+
+
+# ------------------------------------------------ errors point at the cell to fill
+
+
+def test_an_empty_province_names_the_province_column(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider(HARBOUR, province=None)],
+               services=[service(HARBOUR)])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    assert messages(outcome, "error") == [
+        f"Nhà cung cấp (Providers), row 2, column {col(PROVIDERS, 'province')} "
+        "(Province): error: the Province is empty, and the provider is not "
+        "national. Fix: choose the province, or set Coverage to national"]
+
+
+def test_verified_without_a_date_names_the_date_column(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider(HARBOUR, verification_status="verified")],
+               services=[service(HARBOUR)])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    assert messages(outcome, "error") == [
+        f"Nhà cung cấp (Providers), row 2, column "
+        f"{col(PROVIDERS, 'verification_date')} (Date verified): error: the Date "
+        "verified is empty, and the Verification status is verified. Fix: fill in "
+        "the date of the verification call, or set the Verification status to "
+        "desk research"]
+
+
+def test_an_emptied_required_cell_is_named_by_its_column(template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider(HARBOUR, name_vi=None, name_en=None)],
+               phones=[{"provider_id": HARBOUR, "label_en": "Hotline"}],
+               services=[service(HARBOUR),
+                         {"provider_id": HARBOUR, "description_en": "Shelter"},
+                         {"provider_id": HARBOUR, "category": "legal"}])
+    outcome, loaded = run(tmp_path, wb)
+    assert loaded == {}
+    assert messages(outcome, "error") == [
+        f"Nhà cung cấp (Providers), row 2, column {col(PROVIDERS, 'name_vi')} "
+        "(Full name (Vietnamese)): error: the Full name is empty. Fix: fill in the "
+        "Full name in Vietnamese or English",
+        f"Điện thoại (Phones), row 2, column {col(PHONES, 'number')} (Phone "
+        "number): error: the Phone number is empty. Fix: fill in the Phone "
+        "number, or delete the row",
+        f"Dịch vụ (Services), row 3, column {col(SERVICES, 'category')} "
+        "(Category): error: the Category is empty. Fix: fill in the Category, or "
+        "delete the row",
+        f"Dịch vụ (Services), row 4, column {col(SERVICES, 'description_vi')} "
+        "(Description (Vietnamese)): error: the Description is empty. Fix: fill in "
+        "the Description in Vietnamese or English, or delete the row"]
+
+
+def test_a_comma_between_days_and_hours_is_read():
+    assert cells.hours("Thứ 2 - Thứ 6, 8:00-17:00") == {"spans": [
+        {"days": ["mon", "tue", "wed", "thu", "fri"], "opens": "08:00",
+         "closes": "17:00"}]}
+    with pytest.raises(cells.CellError) as info:
+        cells.hours("mon,,tue 8:00-17:00")
+    assert info.value.message == "'mon,,tue' has a comma with no day beside it"

@@ -340,6 +340,26 @@ def test_strict_turns_warnings_into_failure(tmp_path, capsys):
     assert main([*args, "--strict"]) == 1
 
 
+def test_check_refuses_a_language_code_the_strings_do_not_name(tmp_path, capsys):
+    # Valid or misspelt, a code without a name in lang_names prints as typed.
+    good = MINIMAL + "languages: [vi, en]\n"
+    bad = MINIMAL.replace("test-org", "fictional-harbour-clinic") + (
+        "languages: [vn, en]\n")
+    broken = bad.replace("fictional-harbour-clinic", "fictional-quay-house") \
+        .replace("kind: ngo", "kind: charity").replace("[vn, en]", "[en, khmer]")
+    root = provider_tree(tmp_path, good=good, bad=bad, broken=broken)
+    code = main(["check", "--content", str(root), "--layouts", str(LAYOUTS)])
+    err = capsys.readouterr().err
+    assert code == 1
+    fix = ("use one of: en (English), vi (Vietnamese); a new language needs its "
+           "name under lang_names in layouts/strings/*.yaml")
+    assert (f"bad.yaml:8: error: languages[0]: 'vn' is not a language code the "
+            f"directory knows, so it would be printed as typed. Fix: {fix}") in err
+    assert ("broken.yaml:8: error: languages[1]: 'khmer' is not a language code "
+            "the directory knows, so it would be printed as typed") in err
+    assert "good.yaml:8" not in err and "3 error(s)" in err
+
+
 def test_fictional_fixture_is_clean(tmp_path):
     root = make_content(tmp_path / "content")
     errors = [p for p in problems_of(root) if p.is_error]

@@ -105,6 +105,20 @@ class Layouts:
                 f"Add {path} to add a language")
         return yaml.safe_load(path.read_text(encoding="utf-8"))
 
+    @functools.cache  # noqa: B019
+    def languages(self) -> dict[str, str]:
+        """The languages a provider may list, code -> English name: those that
+        lang_names names in the strings, since a code without a name would be
+        printed as typed."""
+        folder = self.root / "strings"
+        names: dict[str, str] = {}
+        for path in sorted(folder.glob("*.yaml")):
+            names.update({str(code): str(code) for code in
+                          self.strings(path.stem).get("lang_names") or {}})
+        english = self.strings("en").get("lang_names") or {} if (
+            folder / "en.yaml").exists() else {}
+        return {code: str(english.get(code, code)) for code in sorted(names)}
+
     def template(self, name: str) -> jinja2.Template:
         try:
             return self.env.get_template(name)

@@ -112,6 +112,15 @@ _PHONE_CHARS = re.compile(r"^\+?\(?[0-9][0-9 .()\-]*[0-9]$|^[0-9]{3}$")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
 
+class MissingField(ValueError):
+    """A field that a check across fields finds empty. Pydantic reports the
+    error on the whole model; `field` lets an import name the empty cell."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
 def _time(value: str) -> str:
     if not _TIME.match(value):
         raise ValueError(
@@ -266,7 +275,8 @@ class Verification(Strict):
     @model_validator(mode="after")
     def _verified_has_date(self) -> Verification:
         if self.status is VerificationStatus.verified and self.date is None:
-            raise ValueError("a verified entry needs the date it was verified")
+            raise MissingField("a verified entry needs the date it was verified",
+                               "date")
         return self
 
 
@@ -311,9 +321,9 @@ class Provider(Strict):
     @model_validator(mode="after")
     def _province_for_local(self) -> Provider:
         if self.coverage != "national" and self.province is None:
-            raise ValueError(
-                "a provider that is not national needs a 'province' code"
-            )
+            raise MissingField(
+                "a provider that is not national needs a 'province' code",
+                "province")
         return self
 
     @property

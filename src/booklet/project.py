@@ -58,7 +58,7 @@ class Project:
         self.loaded = load_content(self.content_dir)
         self.problems = list(self.loaded.problems)
         self.problems += check_loaded(self.loaded, self.layouts.font_files(),
-                                      self.today)
+                                      self.today, self.layouts.languages())
         # Checked, the parsed sources and their line maps are no longer
         # needed; let go, they would be in every forked build process
         # (about 50 MB for a thousand providers).
@@ -78,6 +78,8 @@ class Project:
         digest.update(str(self.today or dt.date.today()).encode())
         for font in self.layouts.font_files():
             digest.update(font.name.encode())
+        # Language codes are checked against the strings' lang_names.
+        digest.update(" ".join(self.layouts.languages()).encode())
         for path in sorted(self.content_dir.rglob("*")):
             if path.is_file():
                 digest.update(path.relative_to(self.content_dir).as_posix().encode())

@@ -118,7 +118,30 @@ def _digits_number(digits: str, shown: str, notes: list[str]) -> str:
         "0241234567")
 
 
-def phone(value: object, notes: list[str]) -> str:
+# Between two numbers typed into one cell. A hyphen is also how numbers are
+# grouped ("(84-024)", "024 - 3385 3227"), so a spaced one separates only
+# when the cell is no number as a whole and what precedes it is one.
+_BETWEEN_NUMBERS = re.compile(r"\s*(?:[;,/\n\r–—]|\s-\s)\s*")
+SEVERAL_PHONES_FIX = "one number per row: add a row on the Phones sheet"
+
+
+def _several_numbers(text: str, fix: str) -> None:
+    parts = [p for p in _BETWEEN_NUMBERS.split(text.strip())
+             if any(ch.isdigit() for ch in p)]
+    if len(parts) < 2:
+        return
+    if not re.search(r"[;,/\n\r–—]", text.strip()):
+        whole = " ".join(text.split())
+        if phone_problem(whole) is None or (
+                phone_problem(parts[0]) is not None
+                and min(sum(ch.isdigit() for ch in p) for p in parts) < 8):
+            return
+    shown = " and ".join(f"'{p}'" for p in parts)
+    raise CellError(f"the cell holds {len(parts)} phone numbers ({shown})", fix)
+
+
+def phone(value: object, notes: list[str], several: str = SEVERAL_PHONES_FIX
+          ) -> str:
     if isinstance(value, (bool, dt.date, dt.time)):
         raise CellError(f"{value!r} is not a phone number",
                         "type the number as written, for example 024 3385 3227")
@@ -131,6 +154,7 @@ def phone(value: object, notes: list[str]) -> str:
         return _digits_number(str(int(value)), repr(value), notes)
     if isinstance(value, int):
         return _digits_number(str(value), str(value), notes)
+    _several_numbers(str(value), several)
     text = " ".join(str(value).split())
     if re.fullmatch(r"\d+\.0+", text):
         # A number that went through a float on its way here (a CSV export,
@@ -218,6 +242,20 @@ def number(value: object) -> float:
                         "write a decimal number, for example 21.0285") from None
 
 
+def whole_number(value: object) -> int:
+    """A count from 1, such as a service number: 1.5 or 0 would have to be
+    rounded or guessed into a number nobody wrote."""
+    try:
+        number_ = number(value)
+    except CellError:
+        number_ = 0.5
+    if not number_.is_integer() or number_ < 1:
+        raise CellError(f"'{value}' is not a whole number from 1 up",
+                        "write 1 for the provider's first service, 2 for the "
+                        "next, and so on")
+    return int(number_)
+
+
 _YES = {"yes", "co", "true", "x", "1", "y"}
 _NO = {"no", "khong", "false", "0", "n"}
 
@@ -247,11 +285,12 @@ _DAY_WORDS.update({"chu nhat": "sun", "cn": "sun", "tues": "tue", "thur": "thu",
                    "thurs": "thu"})
 _ALWAYS = {"24 7", "24 24", "always", "ca ngay"}
 _TIME = r"\d{1,2}(?:[:h.]\d{2}|h)?"
-_SPAN = re.compile(rf"^(?P<days>.*?)[\s:]*(?P<opens>{_TIME})\s*(?:[-–—]|đến|to)"
+# A comma or colon may end the days: "Thứ 2 - Thứ 6, 8:00-17:00".
+_SPAN = re.compile(rf"^(?P<days>.*?)[\s:,]*(?P<opens>{_TIME})\s*(?:[-–—]|đến|to)"
                    rf"\s*(?P<closes>{_TIME})$", re.IGNORECASE)
 # A split day, as offices open it: "T2-T7 7h-11h30, 13h30-17h".
 _RANGE = rf"{_TIME}\s*(?:[-–—]|đến|to)\s*{_TIME}"
-_SPLIT = re.compile(rf"^(?P<days>.*?)[\s:]*(?P<ranges>{_RANGE}(?:\s*,\s*{_RANGE})+)$",
+_SPLIT = re.compile(rf"^(?P<days>.*?)[\s:,]*(?P<ranges>{_RANGE}(?:\s*,\s*{_RANGE})+)$",
                     re.IGNORECASE)
 # Words for the part of the day, which the times already say.
 _DAY_PARTS = {"sang", "chieu", "toi", "morning", "afternoon", "evening"}
@@ -269,6 +308,9 @@ def _days(text: str) -> list[str]:
     if words and fold(words[0]) in _DAY_PARTS:
         text = " ".join(words[1:])
     for item in re.split(r"\s*,\s*", text.strip()):
+        if not item:
+            raise CellError(f"'{text.strip()}' has a comma with no day beside it",
+                            f"write the hours like this: {HOURS_EXAMPLE}")
         ends = [fold(end) for end in re.split(r"\s*[-–—]\s*|\s+(?:đến|to)\s+", item)]
         if not all(end in _DAY_WORDS for end in ends) or len(ends) > 2:
             raise CellError(f"'{item}' is not a day or a range of days",

@@ -36,7 +36,13 @@ from booklet.load import cells
 from booklet.load.content import load_content
 from booklet.load.dump import dump_bytes
 from booklet.load.geography import Geography, GeographyError, fold
-from booklet.load.validate import GLYPH_FIX, missing_glyphs, phone_problem
+from booklet.load.validate import (
+    GLYPH_FIX,
+    language_fix,
+    missing_glyphs,
+    phone_problem,
+    unknown_language,
+)
 from booklet.load.workbook import (
     BOOL,
     CHOICE,
@@ -65,7 +71,7 @@ from booklet.load.workbook import (
     choice_label,
     services_sheet,
 )
-from booklet.model import Content, Provider
+from booklet.model import Content, MissingField, Provider
 from booklet.ooxml import restamp
 
 log = logging.getLogger(__name__)
@@ -157,10 +163,12 @@ class Outcome:
 class Lists:
     """The drop-down lists: name -> [(code, label)], from the content codes."""
 
-    def __init__(self, content: Content, glyphs: set[int] | None = None):
+    def __init__(self, content: Content, glyphs: set[int] | None = None,
+                 languages: dict[str, str] | None = None):
         self.geography = Geography(content.provinces)
-        # The characters the fonts print; None skips the check (template).
-        self.glyphs = glyphs
+        # The characters the fonts print and the language codes the strings
+        # name; None skips the check (template).
+        self.glyphs, self.languages = glyphs, languages
         self.items: dict[str, list[tuple[str, str]]] = {
             name: [(str(code), choice_label(str(code), vi, en))
                    for code, (vi, en) in labels.items()]
@@ -176,6 +184,28 @@ class Lists:
 
     def label(self, name: str, code: str) -> str:
         return next((label for c, label in self.items[name] if c == code), code)
+
+    def language_codes(self, text: str, notes: list[str]) -> list[str]:
+        """The codes of a Languages cell, checked as 'booklet check' does."""
+        typed = [part for part in re.split(r"[;,\s]+", text) if part]
+        if self.languages is None:
+            return typed
+        # Codes are lower-case: 'VI' can mean nothing but vi.
+        codes = [p.lower() if p.lower() in self.languages else p for p in typed]
+        unknown = [c for c in codes if c not in self.languages]
+        if len(unknown) == 1:
+            raise cells.CellError(unknown_language(unknown[0]),
+                                  language_fix(self.languages))
+        if unknown:
+            names = ", ".join(f"'{c}'" for c in unknown[:-1])
+            raise cells.CellError(
+                f"{names} and '{unknown[-1]}' are not language codes the "
+                "directory knows, so they would be printed as typed",
+                language_fix(self.languages))
+        if codes != typed:
+            notes.append(f"the languages '{text}' were read as the codes "
+                         f"{', '.join(codes)}")
+        return codes
 
     def code(self, name: str, value: str) -> str:
         """The code a drop-down value (or a code or label typed by hand) means."""
@@ -692,10 +722,15 @@ class _SheetReader:
 
     def _convert(self, column: Column, raw: object, notes: list[str]) -> object:
         kind = column.kind
+        if kind == PHONE and column.key == "contact_phone":
+            return cells.phone(raw, notes, "keep the contact person's own number "
+                               "here, and add the others on the Phones sheet")
         if kind == PHONE:
             return cells.phone(raw, notes)
         if kind == DATE:
             return cells.date(raw, notes)
+        if kind == NUMBER and column.key == "service_no":
+            return cells.whole_number(raw)
         if kind == NUMBER:
             return cells.number(raw)
         if kind == BOOL:
@@ -719,8 +754,7 @@ class _SheetReader:
             notes.extend(mapped)
             return coverage
         if kind == CODES:
-            return [part for part in text.replace(";", ",").replace(" ", ",")
-                    .split(",") if part]
+            return self.lists.language_codes(text, notes)
         return text
 
 
@@ -943,9 +977,9 @@ def _locate(draft: _Draft, loc: tuple) -> tuple[_Row, str | None]:
         row = rows[loc[1]] if loc[1] < len(rows) else row
         sheet, rest = row.sheet, loc[2:]
         if rest[:1] == ("documents",) and len(rest) > 1:
-            number = loc[1] + 1
+            number = row.values.get("service_no")
             docs = [d for d in draft.documents
-                    if d.values.get("service_no", 0) == number]
+                    if d.values.get("service_no") == number]
             row = docs[rest[1]] if rest[1] < len(docs) else row
             sheet, rest = DOCUMENTS, rest[2:]
     elif loc[:1] == ("sources",) and len(loc) > 1:
@@ -962,28 +996,68 @@ def _locate(draft: _Draft, loc: tuple) -> tuple[_Row, str | None]:
     return row, (best[1] if best else None)
 
 
+def _column_of(row: _Row, key: str) -> int | None:
+    """The column of `key` on the sheet of `row`, even when its cell is empty."""
+    return row.letters.get(key) or next(
+        (c for c, column in row.reader.columns.items() if column.key == key), None)
+
+
+def _number_services(draft: _Draft) -> bool:
+    """Give each service row its number; False, with errors, when the numbers
+    cannot say which service a document belongs to. Rows left all blank are
+    numbered by position; a blank beside written numbers, or a number used
+    twice, would give a document to a service nobody meant."""
+    rows = draft.services
+    if all(r.values.get("service_no") is None for r in rows):
+        for n, row in enumerate(rows, start=1):
+            row.values["service_no"] = n
+        return True
+    seen: dict[int, _Row] = {}
+    ok = True
+    for row in rows:
+        number = row.values.get("service_no")
+        col = _column_of(row, "service_no")
+        if number is None:
+            row.reader.issue(
+                "error", row.number, col, "the service has no Service no., and "
+                "other services of this provider have one",
+                "fill in the Service no.: a number no other service of the "
+                "provider uses; the Documents sheet names services by it")
+            ok = False
+        elif number in seen:
+            row.reader.issue(
+                "error", row.number, col, f"service no. {number} is used twice "
+                f"for this provider (also on row {seen[number].number})",
+                "give each service of the provider its own number, and check "
+                "the Service no. of its documents on the Documents sheet")
+            ok = False
+        else:
+            seen[number] = row
+    return ok
+
+
 def _validate(draft: _Draft) -> Provider | None:
+    if not _number_services(draft):
+        return None
     tree = _tree(draft.row)
     tree["phones"] = [_tree(r) for r in draft.phones]
     services = []
-    for n, row in enumerate(draft.services, start=1):
+    for row in draft.services:
         service = _tree(row)
-        number = row.values.get("service_no")
-        number = int(number) if number else n
-        row.values["service_no"] = number
-        docs = [d for d in draft.documents if int(d.values.get("service_no") or 0)
-                == number]
-        for d in docs:
-            d.values["service_no"] = number
+        docs = [d for d in draft.documents
+                if d.values.get("service_no") == row.values["service_no"]]
         service["documents"] = [_tree(d) for d in docs]
         services.append(service)
     tree["services"] = services
     numbers = {row.values["service_no"] for row in draft.services}
     orphans = [d for d in draft.documents if d.values.get("service_no") not in numbers]
     for d in orphans:
-        d.reader.issue("error", d.number, d.letters.get("service_no"),
-                       f"provider '{draft.id}' has no service number "
-                       f"{d.values.get('service_no')}",
+        number = d.values.get("service_no")
+        if number is None:
+            message = "the document has no service number"
+        else:
+            message = f"provider '{draft.id}' has no service number {number}"
+        d.reader.issue("error", d.number, _column_of(d, "service_no"), message,
                        "write the 'Service no.' of a row on the Services sheet")
     if orphans:
         return None
@@ -992,21 +1066,44 @@ def _validate(draft: _Draft) -> Provider | None:
         return Provider.model_validate(tree)
     except ValidationError as exc:
         for err in exc.errors():
+            missing = err.get("ctx", {}).get("error")
+            if isinstance(missing, MissingField):
+                err = {**err, "loc": (*err["loc"], missing.field)}
             row, key = _locate(draft, err["loc"])
-            reader = row.reader
-            col = row.letters.get(key) or next(
-                (c for c, column in reader.columns.items() if column.key == key),
-                None)
-            reader.issue("error", row.number, col, *_explain(err, key))
+            row.reader.issue("error", row.number, _column_of(row, key) if key
+                             else None, *_explain(err, key, row))
         return None
 
 
-def _explain(err: dict, key: str | None) -> tuple[str, str]:
+# Cells that a check across fields finds empty (model.MissingField): what
+# makes them needed, and the two ways out.
+_NEEDED = {
+    "province": ("the Province is empty, and the provider is not national",
+                 "choose the province, or set Coverage to national"),
+    "verification_date": (
+        "the Date verified is empty, and the Verification status is verified",
+        "fill in the date of the verification call, or set the Verification "
+        "status to desk research"),
+}
+
+
+def _explain(err: dict, key: str | None, row: _Row) -> tuple[str, str]:
     """Plain words and a fix for one model error about a cell."""
     value = err.get("input")
-    if err["type"] == "missing":
-        where = ".".join(str(p) for p in err["loc"])
-        return f"'{where}' is required but empty", "fill in the cell"
+    if isinstance(err.get("ctx", {}).get("error"), MissingField) and key in _NEEDED:
+        return _NEEDED[key]
+    if err["type"] == "missing" and key:
+        header = row.sheet.column(key).en
+        if key.endswith(("_vi", "_en")):
+            # Either language of a Text field will do.
+            name = header.rpartition(" (")[0]
+            fill = f"fill in the {name} in Vietnamese or English"
+        else:
+            name = header
+            fill = f"fill in the {name}"
+        if row.sheet is not PROVIDERS:
+            fill += ", or delete the row"
+        return f"the {name} is empty", fill
     if err["type"] == "too_short" and err["loc"] == ("services",):
         return ("the provider has no service",
                 "add at least one row for it on the Services sheet")
@@ -1073,7 +1170,8 @@ def import_workbook(project, path: Path, dry_run: bool = False,
             f"{len(loaded.errors)} error(s) in {project.content_dir}; providers "
             "whose files have errors are treated as new",
             "run 'booklet check'"))
-    lists = Lists(content, coverage(project.layouts.font_files()))
+    lists = Lists(content, coverage(project.layouts.font_files()),
+                  project.layouts.languages())
     old = {p.id: p for p in content.providers}
     drafts, orphans = _read(Path(path), lists, outcome, old)
     for row in orphans:

@@ -130,9 +130,10 @@ def phone_problem(number: str) -> str | None:
             "for today's numbering plan")
 
 
-def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
-                 ) -> list[Problem]:
-    """Return the problems that loading alone cannot see."""
+def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None,
+                 languages: dict[str, str] | None = None) -> list[Problem]:
+    """Return the problems that loading alone cannot see; `languages` (code ->
+    name) are the codes a provider may list, None to leave them unchecked."""
     content = loaded.content or loaded.partial
     if content is None:
         return []
@@ -197,6 +198,11 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
             problems.append(_at(source, path, severity, message, fix))
 
         _check_codes(provider, add, provinces, categories, criteria)
+        if languages is not None:
+            for i, code in enumerate(provider.languages):
+                if code not in languages:
+                    add(("languages", i), "error", unknown_language(code),
+                        language_fix(languages) + _NEW_LANGUAGE)
         _check_folder(provider, source.file, slugs, add)
         for i, phone in enumerate(provider.phones):
             _check_phone(phone.number, ("phones", i, "number"), add)
@@ -228,6 +234,13 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
             _check_all_glyphs(texts, glyphs, add)
     for source in loaded.invalid_sources:
         _check_raw_codes(source, provinces, categories, criteria, problems)
+        codes = source.data.get("languages")
+        for i, code in enumerate(codes if isinstance(codes, list) else []):
+            if languages is not None and isinstance(code, str) \
+                    and code not in languages:
+                problems.append(_at(source, ("languages", i), "error",
+                                    unknown_language(code),
+                                    language_fix(languages) + _NEW_LANGUAGE))
         if glyphs is not None:
             _check_all_glyphs(list(_raw_strings(source.data)), glyphs,
                               lambda p, s, m, f="", src=source: problems.append(
@@ -274,6 +287,23 @@ def _check_codes(provider: Provider, add, provinces, categories, criteria) -> No
             if code not in criteria:
                 add(("services", i, "eligibility", "criteria", j), "error",
                     f"unknown eligibility criterion '{code}'", _one_of(code, criteria))
+
+
+def unknown_language(code: str) -> str:
+    return (f"'{code}' is not a language code the directory knows, so it "
+            "would be printed as typed")
+
+
+def language_fix(languages: dict[str, str]) -> str:
+    """The codes a provider may list, named: 'en (English), vi (Vietnamese)'."""
+    listed = ", ".join(code if name == code else f"{code} ({name})"
+                       for code, name in languages.items())
+    return f"use one of: {listed}"
+
+
+# A language is added by naming it, in every language of the strings.
+_NEW_LANGUAGE = "; a new language needs its name under lang_names in " \
+    "layouts/strings/*.yaml"
 
 
 def _one_of(value: str, accepted) -> str:
