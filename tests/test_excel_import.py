@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from booklet.errors import ImportProblem
+from booklet.layouts import Layouts
 from booklet.load import cells, excel, load_content
 from booklet.load.workbook import DOCUMENTS, PHONES, PROVIDERS, SOURCES, services_sheet
 from booklet.project import open_project
@@ -860,6 +861,9 @@ def test_two_numbers_for_the_contact_person_are_refused(template, tmp_path):
 
 # ------------------------------------------------ language codes
 
+KNOWN_LANGUAGES = ", ".join(f"{code} ({name})" for code, name in
+                            Layouts(LAYOUTS).languages().items())
+
 
 def test_language_codes_the_strings_do_not_name_are_refused(template, tmp_path):
     wb = build(template, tmp_path / "w.xlsx",
@@ -872,7 +876,7 @@ def test_language_codes_the_strings_do_not_name_are_refused(template, tmp_path):
     assert messages(outcome, "error") == [
         f"Nhà cung cấp (Providers), row 2, {where}: error: 'vn', 'english' and "
         "'khmer' are not language codes the directory knows, so they would be "
-        "printed as typed. Fix: use one of: en (English), vi (Vietnamese)"]
+        f"printed as typed. Fix: use one of: {KNOWN_LANGUAGES}"]
     assert HARBOUR not in loaded
     assert loaded["fictional-quay-house"].languages == ["vi", "en"]
     assert messages(outcome, "warning") == [

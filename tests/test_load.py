@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from booklet.cli import main
+from booklet.layouts import Layouts
 from booklet.load import check_loaded, load_content
 from booklet.load.validate import phone_problem
 from booklet.load.yamlsource import read_yaml
@@ -351,7 +352,10 @@ def test_check_refuses_a_language_code_the_strings_do_not_name(tmp_path, capsys)
     code = main(["check", "--content", str(root), "--layouts", str(LAYOUTS)])
     err = capsys.readouterr().err
     assert code == 1
-    fix = ("use one of: en (English), vi (Vietnamese); a new language needs its "
+    known = ", ".join(f"{code} ({name})" for code, name in
+                      Layouts(LAYOUTS).languages().items())
+    assert "en (English)" in known and "vi (Vietnamese)" in known
+    fix = (f"use one of: {known}; a new language needs its "
            "name under lang_names in layouts/strings/*.yaml")
     assert (f"bad.yaml:8: error: languages[0]: 'vn' is not a language code the "
             f"directory knows, so it would be printed as typed. Fix: {fix}") in err
@@ -538,3 +542,16 @@ def test_a_pre_2017_landline_is_named_as_one_in_either_form(number, area):
                                     "+84 24 3717 0544", "024 3717 0544"])
 def test_todays_numbers_with_the_same_digits_are_not_old(number):
     assert phone_problem(number) is None
+
+
+def test_languages_returnees_speak_are_known_with_their_names(tmp_path, capsys):
+    # Returnees come back from China, Korea, Japan, Cambodia, Laos, Thailand,
+    # Malaysia, Russia and Europe; Hmong is spoken in the northern provinces.
+    text = MINIMAL + "languages: [vi, zh, ko, ja, km, lo, th, ms, ru, hmn]\n"
+    root = provider_tree(tmp_path, org=text)
+    code = main(["check", "--content", str(root), "--layouts", str(LAYOUTS)])
+    err = capsys.readouterr().err
+    assert code == 0 and "languages[" not in err, err
+    for lang in ("vi", "en"):
+        names = Layouts(LAYOUTS).strings(lang)["lang_names"]
+        assert {"zh", "km", "hmn"} <= set(names)
