@@ -944,3 +944,24 @@ def test_a_comma_between_days_and_hours_is_read():
     with pytest.raises(cells.CellError) as info:
         cells.hours("mon,,tue 8:00-17:00")
     assert info.value.message == "'mon,,tue' has a comma with no day beside it"
+
+
+def test_every_mistake_of_a_provider_is_reported_in_one_import(template, tmp_path):
+    # A refused drop-down cell used to hide the provider's other mistakes
+    # until the next import; the refused cell is not reported twice.
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider(HARBOUR, website="example org",
+                                   email="info at example.org")],
+               phones=[{"provider_id": HARBOUR, "number": "0239 3000 123",
+                        "visibility": "secret"}],
+               services=[service(HARBOUR)])
+    outcome, loaded = run(tmp_path, wb)
+    errors = messages(outcome, "error")
+    assert HARBOUR not in loaded
+    assert [e for e in errors if "'secret'" in e]
+    assert [e for e in errors if f"column {col(PROVIDERS, 'email')} " in e
+            and "info at example.org" in e]
+    assert [e for e in errors if f"column {col(PROVIDERS, 'website')} " in e
+            and "example org" in e]
+    visibility = f"column {col(PHONES, 'visibility')} "
+    assert len([e for e in errors if visibility in e]) == 1, errors

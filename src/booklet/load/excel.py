@@ -500,6 +500,14 @@ class _Row:
     letters: dict = field(default_factory=dict)
     bad: bool = False
     reader: _SheetReader | None = None
+    # Columns whose cells were refused: their values are missing from
+    # `values`, and the model would only say so again.
+    bad_cols: set = field(default_factory=set)
+
+    def issue(self, col: int | None, message: str, fix: str) -> None:
+        """An error in this row, unless its cell was refused already."""
+        if col is None or col not in self.bad_cols:
+            self.reader.issue("error", self.number, col, message, fix)
 
 
 def _criterion(column: Column) -> int:
@@ -669,6 +677,7 @@ class _SheetReader:
                     self._raw(r, col))
                 if raw is _FORMULA_WITHOUT_VALUE:
                     row.bad = True
+                    row.bad_cols.add(col)
                     row.letters[column.key] = col
                     continue
                 if raw is None or (isinstance(raw, str) and raw.strip() == ""):
@@ -676,6 +685,7 @@ class _SheetReader:
                 row.letters[column.key] = col
                 if self._rounded_phone(r, col, column, raw):
                     row.bad = True
+                    row.bad_cols.add(col)
                     continue
                 try:
                     row.values[column.key] = self._parse(r, col, column, raw)
@@ -685,6 +695,7 @@ class _SheetReader:
                                   "drop-down list")
                     self.issue("error", r, col, message, fix)
                     row.bad = True
+                    row.bad_cols.add(col)
             if row.values or row.bad:
                 out.append(row)
         return out
@@ -1018,15 +1029,15 @@ def _number_services(draft: _Draft) -> bool:
         number = row.values.get("service_no")
         col = _column_of(row, "service_no")
         if number is None:
-            row.reader.issue(
-                "error", row.number, col, "the service has no Service no., and "
+            row.issue(
+                col, "the service has no Service no., and "
                 "other services of this provider have one",
                 "fill in the Service no.: a number no other service of the "
                 "provider uses; the Documents sheet names services by it")
             ok = False
         elif number in seen:
-            row.reader.issue(
-                "error", row.number, col, f"service no. {number} is used twice "
+            row.issue(
+                col, f"service no. {number} is used twice "
                 f"for this provider (also on row {seen[number].number})",
                 "give each service of the provider its own number, and check "
                 "the Service no. of its documents on the Documents sheet")
@@ -1057,8 +1068,8 @@ def _validate(draft: _Draft) -> Provider | None:
             message = "the document has no service number"
         else:
             message = f"provider '{draft.id}' has no service number {number}"
-        d.reader.issue("error", d.number, _column_of(d, "service_no"), message,
-                       "write the 'Service no.' of a row on the Services sheet")
+        d.issue(_column_of(d, "service_no"), message,
+                "write the 'Service no.' of a row on the Services sheet")
     if orphans:
         return None
     tree["sources"] = [r.values["url"] for r in draft.sources if "url" in r.values]
@@ -1070,8 +1081,8 @@ def _validate(draft: _Draft) -> Provider | None:
             if isinstance(missing, MissingField):
                 err = {**err, "loc": (*err["loc"], missing.field)}
             row, key = _locate(draft, err["loc"])
-            row.reader.issue("error", row.number, _column_of(row, key) if key
-                             else None, *_explain(err, key, row))
+            row.issue(_column_of(row, key) if key else None,
+                      *_explain(err, key, row))
         return None
 
 
@@ -1190,7 +1201,11 @@ def import_workbook(project, path: Path, dry_run: bool = False,
             "export'), or leave out --remove")
     content_dir = Path(project.content_dir)
     for pid, draft in drafts.items():
-        provider = None if draft.bad or draft.doubts else _validate(draft)
+        # A provider with refused cells is validated all the same, so that
+        # its other mistakes are reported now and not after the next import.
+        provider = None if draft.doubts else _validate(draft)
+        if draft.bad:
+            provider = None
         if provider is not None:
             _check_phones(provider, draft)
         if provider is None:
