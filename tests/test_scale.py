@@ -37,3 +37,33 @@ def test_every_provider_is_in_each_directory(built):
         missing = [i for i in range(100)
                    if pdfcheck.squash(heading[lang].format(i)) not in text]
         assert not missing, (pdf.name, missing[:5])
+
+
+def test_an_insert_page_never_opens_in_an_entry_without_its_name(built):
+    # A long entry breaks between rows of its table and the next page opens
+    # with the name, marked as continued; it used to move whole (leaving
+    # half a page blank) or leave its last row alone on the next page.
+    project, _ = built
+    provinces = {pdfcheck.squash(name) for p in project.content.provinces
+                 for name in (p.short_name.vi, p.short_name.en)}
+    heading = ("Trungtâm", "SampleCentre")
+    continued = {"vi": "(tiếp theo)", "en": "(continued)"}
+    breaks = 0
+    for pdf in sorted(project.output_dir.glob("inserts/*.pdf")):
+        lang = pdf.stem.rsplit("-", 1)[1]
+        pages = pdfcheck.text_pages(pdf)
+        firsts = [next(line for line in page.splitlines() if line.strip())
+                  for page in pages]
+        # The entries start with the first province's section; the pages
+        # before it hold the referral pathway.
+        start = next(i for i, line in enumerate(firsts)
+                     if pdfcheck.squash(line) in provinces)
+        for number, first in enumerate(firsts[start:], start=start + 1):
+            squashed = pdfcheck.squash(first)
+            if first.endswith(continued[lang]):
+                breaks += 1
+                assert squashed.startswith(heading), (pdf.name, number, first)
+            else:
+                assert squashed.startswith(heading) or squashed in provinces, (
+                    pdf.name, number, first)
+    assert breaks  # the case in question arises at this size

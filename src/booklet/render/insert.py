@@ -45,7 +45,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.flowables import HRFlowable
+from reportlab.platypus.flowables import HRFlowable, _listWrapOn
 
 from booklet.compose.entry import care_known
 from booklet.compose.insert import Insert
@@ -182,6 +182,73 @@ class _Grid(Table):
                 if getattr(_label_of(rest, first + 1), "run_on", None):
                     rest.setStyle([("SPAN", (0, first), (0, first + 1))])
         return parts
+
+
+class _Entry(KeepTogether):
+    """A provider entry: its heading (name, kind, flags) and its table of
+    fields. An entry that does not fit what is left of a page breaks between
+    two rows of its table when the heading and at least two rows fit here
+    and two rows go on; the next page then opens with the name marked as
+    continued. Kept whole, a long entry left up to half a page blank, and a
+    lone closing row opened the next page with nothing to say whose it was."""
+
+    def __init__(self, flowables: list[Flowable], caption: Flowable):
+        super().__init__(flowables)
+        self.caption = caption
+
+    def split(self, aW, aH):
+        table = self._content[-1]
+        if not isinstance(table, _Grid):
+            return super().split(aW, aH)
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        frame = getattr(self, "_frame", None)
+        at_top = frame is None or getattr(frame, "_atTop", 0)
+        room = aH
+        if not at_top:
+            # Below other flowables, the entry's first visible flowable (its
+            # rule) takes its space before, less the space after the one
+            # above; the group's own measure leaves it out.
+            visible = next((f for f in self._content
+                            if f.wrapOn(self.canv, aW, aH)[1] > 0), None)
+            if visible is not None:
+                room -= max(0.0, visible.getSpaceBefore()
+                            - getattr(frame, "_prevASpace", 0.0))
+        if room >= self._H:
+            return super().split(aW, aH)
+        heights = list(table._rowHeights or [])
+        left = room - (self._H - sum(heights))
+        fit, used = 0, 0.0
+        while fit < len(heights) and used + heights[fit] <= left + 1e-6:
+            used += heights[fit]
+            fit += 1
+        head = self._content[:-1]
+        for cut in range(min(fit, len(heights) - 2), 1, -1):
+            # Cut exactly after row `cut`: a row split within itself here
+            # would leave a sliver of it.
+            table.splitInRow = 0
+            try:
+                parts = table.split(aW, sum(heights[:cut]) + 1e-3)
+            finally:
+                table.splitInRow = 1
+            if len(parts) != 2:
+                continue
+            first, rest = parts
+            # Measured as the frame will place them: spacing and the cut
+            # table's own rules may differ from the estimate.
+            if _listWrapOn([*head, first], aW, self.canv)[1] > room + 1e-6:
+                continue
+            rest.splitInRow = 1
+            self.caption.keepWithNext = 1
+            return [self.NullActionFlowable(), *head, first, self.FrameBreak(),
+                    self.caption, rest]
+        if at_top:
+            # Not even a whole page holds the heading and two rows: the
+            # table breaks wherever it must.
+            return super().split(aW, aH)
+        # Moved whole, and still one entry on the next page, so that it may
+        # break there as above.
+        return [self.FrameBreak(), self]
 
 
 def _label_of(table: Table, row: int):
@@ -640,7 +707,10 @@ def _story(ins: Insert, layouts: Layouts, strings: dict, setter: Typesetter,
         story.append(_Running(section.title))
         story.extend(setter.flowables(run("section", section=section)))
         for i, item in enumerate(section.items):
-            story.append(KeepTogether(setter.flowables(run(
+            caption = setter.para(
+                f"<b>{html.escape(item.view.name.text)}</b> "
+                f"{html.escape(strings['insert_continued'])}", "meta")
+            story.append(_Entry(setter.flowables(run(
                 "entry", item=item, first=i == 0, draft=ins.draft,
-                care=care_known(item.view)))))
+                care=care_known(item.view))), caption))
     return story
