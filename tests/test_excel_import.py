@@ -825,6 +825,8 @@ def test_an_error_in_a_document_names_its_row_when_services_are_reordered(
     ("0239 3000 123, 0912 000 123", "'0239 3000 123' and '0912 000 123'"),
     ("0239 3000 123 / 124", "'0239 3000 123' and '124'"),
     ("0239 3000 123 – 0239 3000 124", "'0239 3000 123' and '0239 3000 124'"),
+    ("024 3385 3227 0239 3000 124", "'024 3385 3227' and '0239 3000 124'"),
+    ("0912 345 678 0912 345 679", "'0912 345 678' and '0912 345 679'"),
 ])
 def test_two_phone_numbers_in_one_cell_are_refused(template, tmp_path, typed,
                                                    parts):
@@ -840,9 +842,19 @@ def test_two_phone_numbers_in_one_cell_are_refused(template, tmp_path, typed,
 
 
 @pytest.mark.parametrize("typed", ["024 - 3385 3227", "(84-024) 6273 8965",
-                                   "0239 3000 123"])
+                                   "0239 3000 123", "0239–3000–123", "1800 1567"])
 def test_a_hyphen_inside_one_phone_number_is_kept(typed):
     assert cells.phone(typed, []) == typed
+
+
+def test_a_number_typed_with_en_dashes_reads_as_one(template, tmp_path):
+    # Word and Excel turn "0239-3000-124" into en dashes as you type.
+    wb = build(template, tmp_path / "w.xlsx", providers=[provider(HARBOUR)],
+               phones=[{"provider_id": HARBOUR, "number": "0239–3000–124"}],
+               services=[service(HARBOUR)])
+    outcome, loaded = run(tmp_path, wb)
+    assert not messages(outcome, "error")
+    assert loaded[HARBOUR].phones[0].number == "0239-3000-124"
 
 
 def test_two_numbers_for_the_contact_person_are_refused(template, tmp_path):

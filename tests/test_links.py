@@ -21,6 +21,19 @@ FORM = "www.mirage.example.org/mẫu.docx"
 SOURCE = "www.mirage.example.org/nguon"
 
 
+@pytest.mark.parametrize("address, link", [
+    ("www.x.example/go?to=https://y.example/z",
+     "https://www.x.example/go?to=https://y.example/z"),
+    ("HTTP://Ví-dụ.vn/a", "http://xn--v-d-rma6749a.vn/a"),
+    # A port check accepts but no URL parser does, and login details: kept.
+    ("https://hưcấu.vn:99999/trang", "https://xn--hcu-18a0818a.vn:99999/trang"),
+    ("https://tôi:mật@hưcấu.vn/", "https://t%C3%B4i:m%E1%BA%ADt@xn--hcu-18a0818a.vn/"),
+    ("http://[2001:db8::1]/liên-hệ", "http://[2001:db8::1]/li%C3%AAn-h%E1%BB%87"),
+])
+def test_odd_addresses_become_links_without_losing_anything(address, link):
+    assert web_link(address) == link
+
+
 def test_a_web_address_gets_its_scheme_and_becomes_ascii():
     assert web_link(FACEBOOK) == "https://" + FACEBOOK
     assert web_link("https://clinic.example.org/a?b=1&c=2#d") == (

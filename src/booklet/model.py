@@ -130,8 +130,9 @@ def _time(value: str) -> str:
 
 # Spaces and hyphens that word processors put in numbers: they look like the
 # plain ones, so the number is read as the reader sees it.
-_PHONE_LOOKALIKES = str.maketrans("\u00a0\u2007\u2009\u202f\u2010\u2011",
-                                  "    --")
+_PHONE_LOOKALIKES = str.maketrans(
+    "\u00a0\u2007\u2009\u202f\u3000\u2010\u2011\u2012\u2013\u2212",
+    "     -----")
 
 
 def _phone_chars(value: str) -> str:

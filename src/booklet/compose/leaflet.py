@@ -10,15 +10,15 @@ import logging
 from dataclasses import dataclass, field, replace
 
 from booklet.compose.entry import EntryView, view
-from booklet.compose.text import format_date, format_hours, pick, sort_key, tel_uri
-from booklet.compose.vcard import (
-    Contact,
-    dialled,
-    payload,
-    tel,
-    vcard,
+from booklet.compose.text import (
+    format_date,
+    format_hours,
+    pick,
+    sort_key,
+    tel_uri,
     web_address,
 )
+from booklet.compose.vcard import Contact, dialled, payload, tel, vcard
 from booklet.errors import LayoutError
 from booklet.model import Content, Text
 from booklet.select import Entry, Selection

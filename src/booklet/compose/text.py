@@ -206,25 +206,40 @@ def tel_uri(number: str) -> str:
     return "tel:" + dial if dial else ""
 
 
+# A scheme opens an address ("https://"); "://" further on, in a query such
+# as "?to=https://...", does not make one.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+def web_address(website: str) -> str:
+    """A website as a phone or viewer opens it: 'www.' addresses get
+    https://."""
+    return website if _SCHEME.match(website) else "https://" + website
+
+
 def web_link(address: str) -> str:
     """The link target of a web address as printed: 'www.' addresses get
     https://, and an address with Vietnamese letters becomes plain ASCII (host
     in IDNA, the rest percent-encoded), as PDF link actions take only ASCII
     (PDF 32000-1, 12.6.4.7) and viewers open nothing else reliably."""
-    full = address if "://" in address else "https://" + address
+    full = web_address(address)
     if full.isascii():
         return full
     parts = urllib.parse.urlsplit(full)
-    host = parts.hostname or ""
+    # The host is taken apart by hand: urlsplit's port and hostname refuse
+    # what check lets through (a port over 65535) and drop login details.
+    login, at, place = parts.netloc.rpartition("@")
+    host, colon, port = (place, "", "") if place.startswith("[") else (
+        place.partition(":"))
     try:
         host = host.encode("idna").decode("ascii")
     except UnicodeError:
-        host = urllib.parse.quote(host)
-    if parts.port:
-        host += f":{parts.port}"
+        host = urllib.parse.quote(host, safe="[]:")
     keep = "/%:@!$&'()*+,;=-._~?#"
+    netloc = (urllib.parse.quote(login, safe=":%") + at + host + colon
+              + urllib.parse.quote(port, safe=""))
     return urllib.parse.urlunsplit((
-        parts.scheme, host, urllib.parse.quote(parts.path, safe=keep),
+        parts.scheme, netloc, urllib.parse.quote(parts.path, safe=keep),
         urllib.parse.quote(parts.query, safe=keep),
         urllib.parse.quote(parts.fragment, safe=keep)))
 

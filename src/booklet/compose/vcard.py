@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from booklet.compose.text import dial_string
+from booklet.compose.text import dial_string, web_address
 from booklet.errors import LayoutError
 
 PAYLOADS = ("vcard", "tel", "url")
@@ -70,9 +70,6 @@ def tel(contact: Contact) -> bytes | None:
     return ("tel:" + dials[0]).encode("utf-8") if dials else None
 
 
-def web_address(website: str) -> str:
-    """A website as a phone opens it: 'www.' addresses get https://."""
-    return website if "://" in website else "https://" + website
 
 
 def url(contact: Contact, base: str | None) -> bytes:

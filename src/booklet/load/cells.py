@@ -126,11 +126,16 @@ SEVERAL_PHONES_FIX = "one number per row: add a row on the Phones sheet"
 
 
 def _several_numbers(text: str, fix: str) -> None:
+    flat = " ".join(text.split())
+    if phone_problem(re.sub(r"\s*[–—]\s*", "-", flat)) is None:
+        return  # one number, its groups joined by spaces or dashes
     parts = [p for p in _BETWEEN_NUMBERS.split(text.strip())
              if any(ch.isdigit() for ch in p)]
     if len(parts) < 2:
-        return
-    if not re.search(r"[;,/\n\r–—]", text.strip()):
+        parts = _two_by_spaces(flat)
+        if not parts:
+            return
+    elif not re.search(r"[;,/\n\r–—]", text.strip()):
         whole = " ".join(text.split())
         if phone_problem(whole) is None or (
                 phone_problem(parts[0]) is not None
@@ -138,6 +143,18 @@ def _several_numbers(text: str, fix: str) -> None:
             return
     shown = " and ".join(f"'{p}'" for p in parts)
     raise CellError(f"the cell holds {len(parts)} phone numbers ({shown})", fix)
+
+
+def _two_by_spaces(flat: str) -> list[str]:
+    """Two whole numbers typed one after the other with only a space between
+    ('024 3385 3227 0239 3000 124'), or nothing."""
+    groups = flat.split()
+    for k in range(1, len(groups)):
+        left, right = " ".join(groups[:k]), " ".join(groups[k:])
+        if all(phone_problem(p) is None and sum(ch.isdigit() for ch in p) >= 8
+               for p in (left, right)):
+            return [left, right]
+    return []
 
 
 def phone(value: object, notes: list[str], several: str = SEVERAL_PHONES_FIX
