@@ -702,3 +702,18 @@ def test_text_stays_within_the_text_area(bundled, bundled_built, name):
         assert x - 0.5 <= left and right <= x + w + 0.5, i + 1
         checked += 1
     assert checked > 10000
+
+
+def test_a_name_with_a_line_break_makes_a_one_line_bookmark(fictional):
+    # A line separator pasted into a name loads as a line break; a bookmark
+    # cannot show one.
+    path = fictional.content_dir / "providers" / "ha-tinh" / "fict-clinic.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        '"Phòng khám Ảo Ảnh"', '"Phòng khám\\u2028Ảo Ảnh"').replace(
+        'short_name: {vi: "Ảo Ảnh"', 'short_name: {vi: "Ảo\\u2028Ảnh"'),
+        encoding="utf-8")
+    fictional.loaded = None
+    built = make_all(fictional, {"lang": "vi", "layout": "screen"})
+    titles = pdfcheck.outline_titles(main_pdf(built, "directory-vi-screen"))
+    assert any("Ảo Ảnh" in t for t in titles), titles
+    assert not [t for t in titles if "\n" in t or "\u2028" in t]

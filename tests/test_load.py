@@ -514,7 +514,9 @@ def test_pasted_invisible_characters_do_not_print(tmp_path):
 
 
 def test_a_phone_typed_with_no_break_spaces_reads_as_printed(tmp_path):
-    text = MINIMAL + ('phones:\n  - {number: "0238\\u00a03000\\u202f001", '
+    # Invisible and look-alike characters: a zero-width space, a no-break
+    # space, a narrow one.
+    text = MINIMAL + ('phones:\n  - {number: "0238\\u200b\\u00a03000\\u202f001", '
                       'cost: standard}\n')
     loaded = load_content(provider_tree(tmp_path, org=text))
     assert not messages(loaded.problems)
@@ -524,6 +526,7 @@ def test_a_phone_typed_with_no_break_spaces_reads_as_printed(tmp_path):
 @pytest.mark.parametrize("span, words", [
     ("{days: [], opens: '08:00', closes: '09:00'}", "names no day"),
     ("{days: [thu], opens: '7:30', closes: '7:30'}", "at the same time"),
+    ("{days: [sat], opens: '24:00', closes: '08:00'}", "cannot open at 24:00"),
 ])
 def test_hours_that_mean_nothing_are_errors(tmp_path, span, words):
     text = MINIMAL + f"hours:\n  spans:\n    - {span}\n"

@@ -132,7 +132,7 @@ def _time(value: str) -> str:
 # plain ones, so the number is read as the reader sees it.
 _PHONE_LOOKALIKES = str.maketrans(
     "\u00a0\u2007\u2009\u202f\u3000\u2010\u2011\u2012\u2013\u2212",
-    "     -----")
+    "     -----", "\u200b\u200c\u200d\u2060\ufeff")
 
 
 def _phone_chars(value: str) -> str:
@@ -174,6 +174,8 @@ class Opening(Strict):
         if not self.days:
             raise ValueError("a span of hours names no day; list its days, for "
                              "example days: [mon, tue, wed, thu, fri]")
+        if self.opens == "24:00":
+            raise ValueError("a span of hours cannot open at 24:00; write 00:00")
         if self.opens == self.closes:
             raise ValueError(
                 f"opens and closes at the same time ({self.opens}); for a whole "

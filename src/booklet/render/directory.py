@@ -254,7 +254,9 @@ class DirectoryDoc(BaseDocTemplate):
                 self.canv.bookmarkHorizontalAbsolute(
                     flowable.dest, self.frame._y + 24)
                 if flowable.outline:
-                    self.canv.addOutlineEntry(flowable.outline, flowable.dest,
+                    # A bookmark is one line, whatever breaks the name has.
+                    self.canv.addOutlineEntry(" ".join(flowable.outline.split()),
+                                              flowable.dest,
                                               flowable.level,
                                               closed=flowable.level >= 1)
             if flowable.running:

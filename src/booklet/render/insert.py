@@ -95,7 +95,8 @@ class _Bookmark(Flowable):
 
     def __init__(self, key: str, title: str, level: int):
         super().__init__()
-        self.key, self.title, self.level = key, title, level
+        # A bookmark is one line, whatever breaks the name has.
+        self.key, self.title, self.level = key, " ".join(title.split()), level
         self.keepWithNext = 1
 
     def wrap(self, available_width, available_height):
