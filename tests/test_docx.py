@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from booklet.build import build
-from booklet.compose.text import pick, sort_key, tel_uri
+from booklet.compose.text import pick, shown_number, sort_key, tel_uri
 from booklet.layouts import Layouts
 from booklet.products import product
 from booklet.project import open_project
@@ -168,7 +168,8 @@ def test_entries_carry_their_phones_and_services(copies, bundled, lang):
     for entry in selection.entries:
         provider = entry.provider
         for phone in provider.phones:
-            assert (phone.number, strings["cost"][phone.cost.value]) in phone_rows
+            assert (shown_number(phone.number),
+                    strings["cost"][phone.cost.value]) in phone_rows
         for service in provider.services:
             category = selection.content.category(service.category)
             description = pick(service.description, lang)[0]

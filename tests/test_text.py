@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from booklet.compose.text import (
     dial_string,
     format_hours,
     international,
+    shown_number,
     sort_key,
     tel_uri,
 )
@@ -79,3 +82,13 @@ def test_numbers_that_could_ring_a_stranger_get_no_link():
     assert tel_uri("08.38346080") == ""
     assert international("08.38346080") is None
     assert tel_uri("+84 4 3717 0544") == ""
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("02373989088", "0237 3989 088"), ("18001744", "1800 1744"),
+    ("+842437170544", "+84 24 3717 0544"), ("0912345678", "0912 345 678"),
+    # As written: grouped already, short codes, and numbers never dialled.
+    ("0237 398 9088", "0237 398 9088"), ("111", "111"),
+    ("0437170544", "0437170544"), ("0239300000312", "0239300000312")])
+def test_a_number_written_as_bare_digits_is_printed_in_groups(written, shown):
+    assert shown_number(written) == shown

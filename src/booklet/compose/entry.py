@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from booklet.compose.text import caution, format_date, format_hours, pick, tel_uri
+from booklet.compose.text import (
+    caution,
+    format_date,
+    format_hours,
+    pick,
+    shown_number,
+    tel_uri,
+)
 from booklet.model import Answer, Content, Text
 from booklet.select import Entry
 
@@ -120,7 +127,7 @@ def view(entry: Entry, content: Content, strings: dict, lang: str) -> EntryView:
         return label
 
     phones = [PhoneView(
-        number=ph.number, tel=tel_uri(ph.number),
+        number=shown_number(ph.number), tel=tel_uri(ph.number),
         label=phone_label(ph, i),
         cost=strings["cost"][ph.cost.value], cost_code=ph.cost.value,
         hours=format_hours(ph.hours, strings, lang), hotline=ph.hotline,
@@ -165,7 +172,8 @@ def view(entry: Entry, content: Content, strings: dict, lang: str) -> EntryView:
             person = ref.contact_person
             contact = {"name": person.name,
                        "role": pick(person.role, lang)[0],
-                       "phone": person.phone or "", "email": person.email or ""}
+                       "phone": shown_number(person.phone or ""),
+                       "email": person.email or ""}
     care = [{"code": code, "label": strings["care"][code],
              "answer": getattr(p.care_standards, code).value,
              "answer_label": strings["answer"][getattr(p.care_standards, code).value]}

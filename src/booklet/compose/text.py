@@ -192,6 +192,25 @@ def dial_string(number: str) -> str:
     return "".join(ch for ch in number if ch.isdigit() or ch == "+")
 
 
+@functools.cache
+def shown_number(number: str) -> str:
+    """A number as printed: as the content writes it, but a valid number
+    written as bare digits ('02373989088') in its usual groups ('0237 3989
+    088'), which a reader can read back and dial without losing their place."""
+    if not re.fullmatch(r"\+?\d{8,}", number) or not dialable(number):
+        return number
+    parsed = parse_phone(number)
+    if isinstance(parsed, int):
+        return number
+    style = (phonenumbers.PhoneNumberFormat.INTERNATIONAL if number.startswith("+")
+             else phonenumbers.PhoneNumberFormat.NATIONAL)
+    shown = phonenumbers.format_number(parsed, style)
+    # Grouping only: never a digit more or less than was written.
+    same = [ch for ch in shown if ch.isdigit()] == [ch for ch in number
+                                                     if ch.isdigit()]
+    return shown if same else number
+
+
 def caution(number: str, strings: dict) -> str:
     """What to print beside a number that is never dialled: an old-style
     number may ring a stranger; any other flagged one may simply be wrong."""

@@ -84,7 +84,6 @@ def parse_phone(number: str) -> phonenumbers.PhoneNumber | int:
         return exc.error_type
 
 
-@functools.cache  # a pure function of the number, asked by every stage
 def written_before_2017(number: str) -> bool:
     """Whether `number` is a landline in the style before the 2017 renumbering
     (04 or 08, then 8 digits): today those digits dial a mobile."""
@@ -103,6 +102,7 @@ def _old_area(number: str) -> str | None:
     return None
 
 
+@functools.cache  # a pure function of the number, asked by every stage
 def phone_problem(number: str) -> str | None:
     """Why `number` is not a valid Vietnamese or international number, if so."""
     digits = "".join(ch for ch in number if ch.isdigit())
