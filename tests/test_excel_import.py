@@ -977,3 +977,14 @@ def test_every_mistake_of_a_provider_is_reported_in_one_import(template, tmp_pat
             and "example org" in e]
     visibility = f"column {col(PHONES, 'visibility')} "
     assert len([e for e in errors if visibility in e]) == 1, errors
+
+
+@pytest.mark.parametrize("typed", ["2026-10-01 00:00", "01/10/2026 00:00:00",
+                                   "2026-10-01"])
+def test_a_date_typed_with_midnight_reads_as_the_day(typed):
+    assert cells.date(typed, []) == dt.date(2026, 10, 1)
+
+
+def test_a_date_with_another_time_is_still_refused():
+    with pytest.raises(cells.CellError):
+        cells.date("2026-10-01 14:30", [])

@@ -558,3 +558,10 @@ def test_languages_returnees_speak_are_known_with_their_names(tmp_path, capsys):
     for lang in ("vi", "en"):
         names = Layouts(LAYOUTS).strings(lang)["lang_names"]
         assert {"zh", "km", "hmn"} <= set(names)
+
+
+def test_a_phone_with_an_extension_says_where_the_extension_goes(tmp_path):
+    text = MINIMAL + ('phones:\n  - {number: "0238 3000 001 (máy lẻ 12)", '
+                      'cost: standard}\n')
+    found = messages(problems_of(provider_tree(tmp_path, org=text)))
+    assert any("an extension goes in the number's label" in m for m in found), found

@@ -137,6 +137,11 @@ _PHONE_LOOKALIKES = str.maketrans(
 
 def _phone_chars(value: str) -> str:
     value = value.translate(_PHONE_LOOKALIKES)
+    if not _PHONE_CHARS.match(value) and re.search(
+            r"(?i)(ext|máy lẻ|nhánh|x)\W*\d+\W*$", value):
+        raise ValueError(
+            f"'{value}' is not a phone number: an extension goes in the "
+            "number's label, for example 'Máy lẻ 12' / 'Extension 12'")
     if not _PHONE_CHARS.match(value):
         raise ValueError(
             f"'{value}' is not a phone number; use digits, spaces, dots, "

@@ -230,6 +230,8 @@ def date(value: object, notes: list[str]) -> dt.date:
                      f"Excel date {day:%d/%m/%Y}")
         return day
     text = " ".join(str(value).split())
+    # Midnight, as a date typed in a date-and-time column shows it.
+    text = re.sub(r" 0?0:00(:00)?$", "", text)
     iso, dmy = _DATE_ISO.match(text), _DATE_DMY.match(text)
     if dmy and len(dmy[3]) != 4:
         raise CellError(f"'{text}' has a two-digit year",
@@ -256,7 +258,8 @@ def number(value: object) -> float:
         return float(text)
     except ValueError:
         raise CellError(f"'{value}' is not a number",
-                        "write a decimal number, for example 21.0285") from None
+                        "write a decimal number with a dot, for example 21.0285 "
+                        "(a latitude) or 105.8542 (a longitude)") from None
 
 
 def whole_number(value: object) -> int:
