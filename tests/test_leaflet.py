@@ -407,3 +407,18 @@ def test_plain_values_are_those_reportlabs_cleaning_leaves_alone():
             continue  # escaped by the template, surrogates, or our slots
         value = f"a{chr(code)}a"
         assert _plain(value) == (cleanBlockQuotedText(value) == value), hex(code)
+
+
+def test_the_cover_tagline_never_ends_on_a_word_alone(built, bundled):
+    # "... đề nghị giữ bí / mật." split a two-syllable word and left it alone.
+    tagline = bundled.content.document.leaflet_tagline
+    for name, pdf in built.items():
+        if name.endswith("-phone.pdf") or not name.endswith("vi+en.pdf"):
+            continue
+        lines = [" ".join(line.split()) for line in
+                 pdfcheck.text(pdf).splitlines()]
+        for text in (tagline.vi, tagline.en):
+            last = text.split()[-1]
+            holding = [line for line in lines if line.endswith(last)]
+            assert holding and all(len(line.split()) >= 2 for line in holding), (
+                name, holding)

@@ -112,6 +112,16 @@ def langs(lang: str) -> tuple[str, ...]:
     return LANGS[lang]
 
 
+def _no_runt(words: Words) -> Words:
+    """The cover's lines end with two words or more: a last word alone
+    ("Bạn có thể đề nghị giữ bí / mật.") reads as a broken sentence, and in
+    Vietnamese splits a word of two syllables."""
+    def bind(text: str) -> str:
+        head, space, last = text.rpartition(" ")
+        return f"{head}\u00a0{last}" if space and head else text
+    return Words(bind(words.main), bind(words.second))
+
+
 def _pair(values: list[str]) -> Words:
     main = values[0]
     second = values[1] if len(values) > 1 and values[1] != main else ""
@@ -197,7 +207,7 @@ def compose(selection: Selection, layouts, layout: dict, provinces: tuple[str, .
     date = doc.settings.edition_date
     return Leaflet(
         lang=lang, place=place_words, provinces=provinces,
-        cover=text(doc.leaflet_cover), tagline=text(doc.leaflet_tagline),
+        cover=text(doc.leaflet_cover), tagline=_no_runt(text(doc.leaflet_tagline)),
         hotlines=hotlines, local=local, national=national,
         words={**{k: label(k) for k in own.get(order[0], {})
                   if k not in ("local", "continued", "edition", "page")},
