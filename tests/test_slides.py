@@ -4,6 +4,7 @@ from the content, charts are drawn, drafts are stamped, output is stable."""
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -303,3 +304,79 @@ def test_a_chart_keeps_clear_of_its_note(decks):
             inked = np.where((above < 235).any(axis=1))[0]
             gap = (row - inked[-1]) / scale
             assert gap >= 8, (lang, note, round(gap, 1))
+
+
+# -- at a hundred providers (the benchmark's synthetic content) --------------
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    from benchmarks.synth import generate
+
+    root = tmp_path_factory.mktemp("slides-synthetic")
+    project = open_project(generate(root / "content", 100), LAYOUTS,
+                           root / "output", TODAY)
+    pdf, selection = make(project, "en")
+    return pdf, selection, pdfcheck.text_pages(pdf)
+
+
+def test_long_eligibility_lists_stay_readable_and_say_how_many_more(synthetic):
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pdf, selection, pages = synthetic
+    number = page_titled(pages, words("en")["eligibility"])
+    textpage = pdfium.PdfDocument(pdf)[number].get_textpage()
+    sizes = {raw.FPDFText_GetFontSize(textpage.raw, i)
+             for i in range(textpage.count_chars())
+             if textpage.get_text_range(i, 1).isalnum()}
+    assert min(sizes) >= 11  # the footer's size; the lists are at 12 pt
+    text = pages[number]
+    more = [int(n) for n in re.findall(r"… and (\d+) more", text)]
+    assert len(more) == 2
+    providers = (len(limited_services(selection, "gender")[1])
+                 + len(limited_services(selection, "status")[1]))
+    assert text.count("Sample ") + sum(more) == providers
+
+
+def test_a_chart_over_several_slides_keeps_one_scale(synthetic):
+    # The same count draws the same bar on every slide of the chart.
+    pdf, _, pages = synthetic
+    title = words("en")["province"]
+    numbers = [i for i, page in enumerate(pages) if page.startswith(title)]
+    assert len(numbers) >= 2
+    widths = set()
+    for number in numbers:
+        image = pdfcheck.render(pdf, number, 72)
+        blue = (np.abs(image[:, :, :3].astype(int) - (0x2E, 0x75, 0xB6))
+                .sum(axis=2) < 30)
+        blue[:100] = False  # the rule under the slide's title
+        for row in np.where(blue.any(axis=1))[0]:
+            columns = np.where(blue[row])[0]
+            widths.add(int(columns[-1]) - int(columns[0]))
+    counts = {n for number in numbers for n in re.findall(
+        r"^(\d+)\r?$", pages[number], re.MULTILINE)}
+    # One width a count (within a pixel of antialiasing).
+    assert len({w // 2 for w in widths}) <= len(counts), (widths, counts)
+
+
+def test_scope_counts_the_kinds_of_service_in_use(synthetic):
+    _, selection, pages = synthetic
+    used = {s.category for e in selection.entries for s in e.provider.services}
+    assert len(used) < len(selection.content.categories)  # the case in question
+    scope = pages[page_titled(pages, words("en")["scope"])]
+    assert f"in {len(used)} categories" in " ".join(scope.split())
+
+
+def test_no_slide_speaks_of_zero_gaps(synthetic):
+    _, _, pages = synthetic
+    text = " ".join(" ".join(pages).split())
+    assert "the 0 " not in text
+    assert words("en")["gaps_note"].split("{")[0] not in text
+
+
+def test_counts_are_grouped_in_thousands_as_each_language_writes_them():
+    from booklet.compose.text import format_count
+
+    assert format_count(2492, "vi") == "2.492"
+    assert format_count(2492, "en") == "2,492"
+    assert format_count(999, "vi") == "999"

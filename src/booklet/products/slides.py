@@ -5,7 +5,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from booklet.compose.summary import Summary, summarise
-from booklet.compose.text import format_date, pick
+from booklet.compose.text import format_count, format_date, pick
 from booklet.errors import LayoutError
 from booklet.finish.output import Artifact
 from booklet.products import Job, Made, edition_from
@@ -102,8 +102,10 @@ class DeckPlan:
     def template(self, name: str) -> list[tuple[str, str]]:
         content = self.selection.content
         text = self.layouts.template(f"slides/{self.lang}/{name}.xml.j2").render(
-            s=self.s, lang=self.lang, categories=len(content.categories),
-            regions=len(content.regions))
+            s=self.s, lang=self.lang, regions=len(content.regions),
+            n=lambda value: format_count(value, self.lang),
+            # The kinds of service the directory holds, not those defined.
+            categories=sum(1 for c in self.s.by_category if c.count))
         return blocks(text)
 
     def split(self, rows: list) -> list[list]:
@@ -132,27 +134,38 @@ class DeckPlan:
     def _figures(self):
         s, t = self.s, self.text
         covered = len(s.by_province)
-        return [Slide("figures", t["figures"], {"cards": [
+        total = format_count(s.total, self.lang)
+        cards = [
             (s.total, t["card_total"]), (s.national, t["card_national"]),
             (covered, t["card_provinces"].format(total=s.provinces_total)),
             (s.services, t["card_services"]),
-            (s.progress.verified, t["card_verified"].format(total=s.total)),
-            (s.progress.consent_confirmed, t["card_consent"].format(total=s.total)),
-        ]})]
+            (s.progress.verified, t["card_verified"].format(total=total)),
+            (s.progress.consent_confirmed, t["card_consent"].format(total=total))]
+        return [Slide("figures", t["figures"], {"cards": [
+            (format_count(number, self.lang), label) for number, label in cards]})]
 
     def bars(self, key: str, counts: list, note: str = "") -> list[Slide]:
         parts = self.split(counts)
+        # A chart over several slides keeps one scale, bar height and label
+        # column: the same count is the same length on each.
         return [Slide("bars", self.titled(self.text[key], len(parts), i),
-                      {"counts": part, "note": escape(note)})
+                      {"counts": part, "note": escape(note), "scale": counts,
+                       "rows": max(len(p) for p in parts)})
                 for i, part in enumerate(parts) if part]
 
+    def _note(self, key: str) -> str:
+        """A chart's note; without nationwide providers, the version that
+        does not speak of "the 0 nationwide providers"."""
+        if not self.s.national:
+            return self.text[f"{key}_local"]
+        return self.text[key].format(national=self.s.national)
+
     def _region(self):
-        return self.bars("region", self.s.by_region,
-                         self.text["region_note"].format(national=self.s.national))
+        return self.bars("region", self.s.by_region, self._note("region_note"))
 
     def _province(self):
         return self.bars("province", self.s.by_province,
-                         self.text["province_note"].format(national=self.s.national))
+                         self._note("province_note"))
 
     def _kind(self):
         return self.bars("kind", self.s.by_kind)
@@ -185,21 +198,23 @@ class DeckPlan:
         lead = (t["gaps_lead"].format(count=len(s.provinces_without),
                                       total=s.provinces_total)
                 if s.provinces_without else t["gaps_none"])
+        note = t["gaps_note"].format(national=s.national) if groups else ""
         return [Slide("groups", t["gaps"], {
-            "lead": escape(lead), "groups": groups,
-            "note": escape(t["gaps_note"].format(national=s.national))})]
+            "lead": escape(lead), "groups": groups, "note": escape(note)})]
 
     def _eligibility(self):
         t = self.text
 
         def column(limits, key):
-            return {"number": sum(limit.services for limit in limits),
+            return {"number": format_count(sum(limit.services for limit in limits),
+                                           self.lang),
                     "caption": escape(t[key].format(providers=len(limits))),
                     "items": [t["limit_item"].format(
                         provider=escape(limit.provider),
                         categories=escape(", ".join(limit.categories)))
                         for limit in limits],
-                    "empty": escape(t["limits_none"])}
+                    "empty": escape(t["limits_none"]),
+                    "more": t["limits_more"]}
 
         return [Slide("columns", t["eligibility"], {"columns": [
             column(self.s.exclude_men, "exclude_men"),

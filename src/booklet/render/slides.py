@@ -201,19 +201,25 @@ class Deck:
         bottom = self.bottom + (_NOTE_ROOM + _NOTE_GAP if note else 8)
         width, height = self.right - self.left, top - bottom
         self.canvas.saveState()
-        renderPDF.draw(self.bar_chart(counts, width, height), self.canvas,
-                       self.left, bottom)
+        renderPDF.draw(self.bar_chart(counts, width, height,
+                                      slide.data.get("scale", counts),
+                                      slide.data.get("rows", len(counts))),
+                       self.canvas, self.left, bottom)
         self.canvas.restoreState()
         if note:
             self.frame([Paragraph(note, self.style(self.size["note"],
                                                    color="muted"))],
                        self.left, self.bottom, width, _NOTE_ROOM)
 
-    def bar_chart(self, counts: list, width: float, height: float) -> Drawing:
+    def bar_chart(self, counts: list, width: float, height: float,
+                  scale: list | None = None, rows: int = 0) -> Drawing:
+        """Bars for `counts`, measured against all of `scale` (the counts of
+        every slide of one chart) and spaced for `rows` bars."""
+        scale = scale or counts
         size = self.size["chart_label"]
         label_w = min(width * 0.42, max(
-            stringWidth(c.label, self.font, size) for c in counts) + 16)
-        per_bar = min(height / max(len(counts), 1), 44)
+            stringWidth(c.label, self.font, size) for c in scale) + 16)
+        per_bar = min(height / max(rows, len(counts), 1), 44)
         drawing = self.drawing(width, height)
         chart = HorizontalBarChart()
         chart.x, chart.width = label_w, width - label_w - 50
@@ -235,7 +241,7 @@ class Deck:
         axis.strokeColor = self.color["rule"]
         value = chart.valueAxis
         value.valueMin = 0
-        value.valueMax = max(1, max(c.count for c in counts))
+        value.valueMax = max(1, max(c.count for c in scale))
         value.visible = 0  # every bar carries its own number
         value.labels.fontName = self.font
         chart.bars[0].fillColor = self.color["bar"]
@@ -363,8 +369,29 @@ class Deck:
                                spaceBefore=3)
             for item in col["items"]:
                 yield Paragraph(item, style, bulletText="•")
+            if col.get("tail"):
+                yield Paragraph(col["tail"], self.style(
+                    item_size, color="muted", leftIndent=16, spaceBefore=3))
             if not col["items"]:
                 yield Paragraph(col["empty"], self.style(item_size, color="muted"))
+
+        def shortened(col, item_size, h):
+            """The column's first items that fit `h` at `item_size`, and a
+            last line saying how many more there are."""
+            heights = [p.wrap(w, h)[1] + p.getSpaceBefore()
+                       for p in items(col, item_size)]
+            if sum(heights) <= h:
+                return col
+            total = len(col["items"])
+            tail = col["more"].format(more=total)
+            room_left = h - (Paragraph(tail, self.style(item_size)).wrap(w, h)[1]
+                             + 3)
+            keep, used = 0, 0.0
+            while keep < total and used + heights[keep] <= room_left:
+                used += heights[keep]
+                keep += 1
+            return {**col, "items": col["items"][:keep],
+                    "tail": col["more"].format(more=total - keep)}
 
         def fits(item_size):
             for col, h in zip(columns, room, strict=True):
@@ -386,6 +413,11 @@ class Deck:
             else:
                 low = middle + 1
         item_size = sizes[low] if low < len(sizes) else 12
+        if low == len(sizes):
+            # Even at 12 pt a list runs over: it shows what fits and says how
+            # many more there are, rather than shrinking to dust.
+            columns = [shortened(col, item_size, h)
+                       for col, h in zip(columns, room, strict=True)]
         for i, (col, (head, used)) in enumerate(zip(columns, heads, strict=True)):
             x = self.left + i * (w + gap)
             self.frame(head, x, top - used - 4, w, used + 4)
