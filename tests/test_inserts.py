@@ -737,3 +737,46 @@ def test_a_boxed_flag_keeps_its_descenders_off_the_frame(bundled):
         assert frame / scale >= 3, f"page {number + 1}: {frame / scale:.2f} pt"
         return
     pytest.fail("no consent flag in the insert")
+
+
+VERY_LONG = """\
+id: fict-long
+name: {vi: "Phòng khám Hư Cấu Rất Dài", en: "Fictional Very Long Clinic"}
+kind: ngo
+province: "42"
+phones:
+""" + "".join(f'  - {{number: "0239 3000 {n:03d}", cost: standard}}\n'
+              for n in range(100, 106)) + """\
+services:
+""" + "".join(f"""\
+  - category: {category}
+    description:
+      vi: "{'Mô tả dài về dịch vụ dành cho người trở về. ' * 30}"
+      en: "{'A long description of the service for returnees. ' * 30}"
+""" for category in ("medical", "psychological", "legal", "social_welfare",
+                     "accommodation", "economic_employment", "education_vocational",
+                     "reintegration", "family_tracing")) + """\
+consent:
+  print: {given: "yes"}
+  digital: {given: "yes"}
+verification: {status: verified, date: "2026-10-01", method: phone}
+"""
+
+
+def test_an_entry_over_several_pages_opens_each_with_its_name(tmp_path):
+    # Each break opens the next page with the name, marked as continued,
+    # also when the rest of the entry fills a page again.
+    content = make_content(tmp_path / "content", {"ha-tinh/fict-long.yaml": VERY_LONG})
+    project = open_project(content, LAYOUTS, tmp_path / "output", TODAY)
+    pdf = made(project, province=["42"], lang="en")["insert-provinces-42-en"]
+    pages = pdfcheck.text_pages(pdf)
+    opens = [next(line for line in p.splitlines() if line.strip()) for p in pages]
+    continued = [i for i, line in enumerate(opens)
+                 if line == "Fictional Very Long Clinic (continued)"]
+    assert len(continued) >= 2, opens
+    start = opens.index("Ha Tinh")
+    assert continued == list(range(start + 1, start + 1 + len(continued)))
+    # Every phone once in the entry (the pathway before it names the first).
+    text = pdfcheck.squash("".join(pages[start:]))
+    for n in range(100, 106):
+        assert text.count(f"02393000{n}") == 1

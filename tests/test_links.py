@@ -83,3 +83,26 @@ def test_the_word_copy_links_with_a_scheme(built):
         rels = z.read("word/_rels/document.xml.rels").decode()
     assert f'Target="https://{FACEBOOK}"' in rels
     assert f'Target="https://{SOURCE}"' in rels
+
+
+def test_a_hotline_written_as_bare_digits_is_printed_in_groups(tmp_path):
+    content = make_content(tmp_path / "content")
+    document = content / "document.yaml"
+    document.write_text(document.read_text(encoding="utf-8").replace(
+        'number: "1800.1233"', 'number: "18001233"'), encoding="utf-8")
+    project = open_project(content, LAYOUTS, tmp_path / "output", TODAY)
+    for products, request in ((["directory"], {"lang": "vi", "layout": "screen"}),
+                              (["inserts", "leaflets"], {"province": ["42"]}),
+                              (["docx"], {"lang": "vi"})):
+        result = build(project, products, request)
+        assert result.ok, result.failures
+    pdfs = sorted(project.output_dir.rglob("*.pdf"))
+    assert len(pdfs) >= 4
+    for pdf in pdfs:
+        text = pdfcheck.text(pdf)
+        assert "18001233" not in text, pdf.name
+        assert "1800 1233" in text, pdf.name
+    (docx,) = project.output_dir.rglob("*.docx")
+    with zipfile.ZipFile(docx) as z:
+        body = z.read("word/document.xml").decode()
+    assert "1800 1233" in body and ">18001233<" not in body

@@ -24,6 +24,7 @@ from booklet.compose.text import (
     format_date,
     format_hours,
     pick,
+    shown_number,
     sort_key,
     tel_uri,
     web_link,
@@ -205,7 +206,7 @@ def _hotlines(selection: Selection, strings: dict, lang: str) -> list[dict]:
     for h in selection.content.document.hotlines:
         name, fell = pick(h.name, lang)
         note, note_fell = pick(h.note, lang)
-        out.append({"number": h.number, "tel": tel_uri(h.number),
+        out.append({"number": shown_number(h.number), "tel": tel_uri(h.number),
                     "name": Line(name, fell),
                     "cost": strings["cost"][h.cost.value],
                     "hours": format_hours(h.hours, strings, lang),

@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 
 from booklet.compose.entry import EntryView, view
 from booklet.compose.outline import outline
-from booklet.compose.text import dialable, format_date, format_hours, pick
+from booklet.compose.text import (
+    dialable,
+    format_date,
+    format_hours,
+    pick,
+    shown_number,
+)
 from booklet.select import Entry, Selection
 
 
@@ -136,7 +142,8 @@ def verified_range(entries: list[Entry], strings: dict) -> str:
 
 
 def _hotline(hotline, strings: dict, lang: str) -> dict:
-    return {"number": hotline.number, "name": pick(hotline.name, lang)[0],
+    return {"number": shown_number(hotline.number),
+            "name": pick(hotline.name, lang)[0],
             "note": pick(hotline.note, lang)[0],
             "cost": strings["cost"][hotline.cost.value],
             "hours": format_hours(hotline.hours, strings, lang)}

@@ -14,6 +14,7 @@ from booklet.compose.text import (
     format_date,
     format_hours,
     pick,
+    shown_number,
     sort_key,
     tel_uri,
     web_address,
@@ -200,7 +201,7 @@ def compose(selection: Selection, layouts, layout: dict, provinces: tuple[str, .
 
     doc = content.document
     hotlines = [HotlineItem(
-        number=h.number, tel=tel_uri(h.number), name=text(h.name),
+        number=shown_number(h.number), tel=tel_uri(h.number), name=text(h.name),
         cost=string("cost", h.cost.value), cost_code=h.cost.value,
         hours=_pair([format_hours(h.hours, strings[c], c) for c in order]))
         for h in doc.hotlines]

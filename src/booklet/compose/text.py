@@ -104,6 +104,12 @@ def pick(text: Text | None, lang: str) -> tuple[str, bool]:
     return text.get(lang), True
 
 
+def format_count(value: int, lang: str) -> str:
+    """A count with its thousands grouped as the language writes them:
+    2.492 in Vietnamese, 2,492 in English."""
+    return f"{value:,}".replace(",", "." if lang == "vi" else ",")
+
+
 def format_date(value: dt.date, strings: dict) -> str:
     months = strings.get("months")
     month = months[value.month - 1] if months else value.month

@@ -12,7 +12,14 @@ from booklet.compose.entry import (
     view,
 )
 from booklet.compose.outline import outline
-from booklet.compose.text import format_date, format_hours, pick, tel_uri, web_link
+from booklet.compose.text import (
+    format_date,
+    format_hours,
+    pick,
+    shown_number,
+    tel_uri,
+    web_link,
+)
 from booklet.errors import EditionError
 from booklet.finish.output import Artifact
 from booklet.model import LANGS
@@ -173,7 +180,7 @@ class ReviewCopy:
                 pick(hotline.note, self.lang)[0]])
 
     def phone_link(self, number: str, tel: str | None = None):
-        return lambda p: self.w.link(p, number, tel or tel_uri(number))
+        return lambda p: self.w.link(p, shown_number(number), tel or tel_uri(number))
 
     # -- Part 2 ---------------------------------------------------------
     def part2(self) -> None:

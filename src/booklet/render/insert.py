@@ -22,6 +22,7 @@ Jinja2 has already escaped every value taken from the content.
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import logging
@@ -193,9 +194,9 @@ class _Entry(KeepTogether):
     continued. Kept whole, a long entry left up to half a page blank, and a
     lone closing row opened the next page with nothing to say whose it was."""
 
-    def __init__(self, flowables: list[Flowable], caption: Flowable):
+    def __init__(self, flowables: list[Flowable], caption):
         super().__init__(flowables)
-        self.caption = caption
+        self.caption = caption  # makes the "Name (continued)" line
 
     def split(self, aW, aH):
         table = self._content[-1]
@@ -240,9 +241,10 @@ class _Entry(KeepTogether):
             if _listWrapOn([*head, first], aW, self.canv)[1] > room + 1e-6:
                 continue
             rest.splitInRow = 1
-            self.caption.keepWithNext = 1
+            # The rest is an entry of its own under the continued name, so
+            # that it breaks again the same way if it fills the next page.
             return [self.NullActionFlowable(), *head, first, self.FrameBreak(),
-                    self.caption, rest]
+                    _Entry([self.caption(), rest], self.caption)]
         if at_top:
             # Not even a whole page holds the heading and two rows: the
             # table breaks wherever it must.
@@ -708,8 +710,8 @@ def _story(ins: Insert, layouts: Layouts, strings: dict, setter: Typesetter,
         story.append(_Running(section.title))
         story.extend(setter.flowables(run("section", section=section)))
         for i, item in enumerate(section.items):
-            caption = setter.para(
-                f"<b>{html.escape(item.view.name.text)}</b> "
+            caption = functools.partial(
+                setter.para, f"<b>{html.escape(item.view.name.text)}</b> "
                 f"{html.escape(strings['insert_continued'])}", "meta")
             story.append(_Entry(setter.flowables(run(
                 "entry", item=item, first=i == 0, draft=ins.draft,
