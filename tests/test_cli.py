@@ -136,3 +136,28 @@ def test_narrowed_directory_does_not_overwrite_the_full_one(tmp_path):
     names = sorted(p.name for p in (tmp_path / "out" / "directory").iterdir())
     assert names == ["directory-en-screen-provinces-42.pdf",
                      "directory-en-screen.pdf"]
+
+
+def test_a_final_build_stopped_by_content_errors_withdraws_the_old_final(
+        tmp_path, capsys):
+    # Consent withdrawn, but written in a way the content refuses: the old
+    # final leaflet, which lists the provider, must not stay to be handed out.
+    content = make_content(tmp_path / "content")
+    out = tmp_path / "out"
+    common = ["--content", str(content), "--layouts", str(LAYOUTS), "--output",
+              str(out), "--today", TODAY.isoformat(), "-q"]
+    assert main(["build", "leaflets", "--province", "42", "--final", *common]) == 0
+    assert main(["build", "inserts", "--province", "42", *common]) == 0  # a draft
+    finals = sorted((out / "leaflets").glob("*.pdf"))
+    drafts = sorted((out / "inserts").glob("*.pdf"))
+    assert finals and drafts
+    clinic = content / "providers" / "ha-tinh" / "fict-clinic.yaml"
+    clinic.write_text(clinic.read_text(encoding="utf-8").replace(
+        'print: {given: "yes"}', 'print: {given: "withdrawn"}'), encoding="utf-8")
+    capsys.readouterr()
+    code = main(["build", "leaflets", "--province", "42", "--final", *common])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert not [p for p in finals if p.exists()]
+    assert all(p.exists() for p in drafts)
+    assert "the previous final edition" in err and finals[0].name in err

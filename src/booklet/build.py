@@ -341,17 +341,31 @@ def _unwrap(status: str, value):
     return value
 
 
-def _withdraw(out: Path, manifest: dict, job: Job) -> str:
-    """Remove the files of a final edition whose rebuild failed.
+def withdraw_finals(out: Path, products: list[str]) -> list[str]:
+    """Remove the final editions of `products` (names such as 'leaflets')
+    from `out`, when a final build of them cannot even start because the
+    content has errors: it cannot confirm they are still fit to hand out.
+    Returns the files removed."""
+    # Product keys name one file set: leaflet-…, insert-…, directory-….
+    singular = {"leaflets": "leaflet", "inserts": "insert"}
+    prefixes = tuple(f"{singular.get(name, name)}-" for name in products)
+    if not (out / "manifest.json").exists():
+        return []
+    with _locked(out):
+        manifest = read_manifest(out)
+        gone = [name for key in sorted(manifest["products"])
+                if key.startswith(prefixes)
+                for name in _remove_final(out, manifest, key)]
+        write_manifest(out, manifest)
+    return gone
 
-    A final edition is the one people distribute; once the content has
-    changed (a provider withdrew consent, a verification lapsed) the old one
-    may show what must no longer be shown. A draft is stamped as such and
-    stays. Returns what to add to the failure's message."""
-    previous = manifest["products"].get(job.key)
+
+def _remove_final(out: Path, manifest: dict, key: str) -> list[str]:
+    """Remove the files of product `key` if its last build was final."""
+    previous = manifest["products"].get(key)
     if not previous or not previous.get("final"):
-        return ""
-    del manifest["products"][job.key]
+        return []
+    del manifest["products"][key]
     gone = []
     for name in previous.get("files", []):
         manifest["files"].pop(name, None)
@@ -359,6 +373,17 @@ def _withdraw(out: Path, manifest: dict, job: Job) -> str:
         if path.exists():
             path.unlink()
             gone.append(name)
+    return gone
+
+
+def _withdraw(out: Path, manifest: dict, job: Job) -> str:
+    """Remove the files of a final edition whose rebuild failed.
+
+    A final edition is the one people distribute; once the content has
+    changed (a provider withdrew consent, a verification lapsed) the old one
+    may show what must no longer be shown. A draft is stamped as such and
+    stays. Returns what to add to the failure's message."""
+    gone = _remove_final(out, manifest, job.key)
     if not gone:
         return ""
     return (f"; the previous final edition ({', '.join(gone)}) was removed, as "

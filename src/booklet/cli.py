@@ -145,7 +145,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from booklet.build import build
+    from booklet.build import build, withdraw_finals
 
     misplaced = _misplaced_options(args)
     if misplaced:
@@ -158,6 +158,13 @@ def cmd_build(args) -> int:
         # Said once here; building would only raise the same problems again.
         print("booklet: the content has errors; run 'booklet check' and fix "
               "them", file=sys.stderr)
+        if args.final:
+            gone = withdraw_finals(project.output_dir,
+                                   list(dict.fromkeys(args.products)) or list(NAMES))
+            if gone:
+                print(f"booklet: the previous final edition ({', '.join(gone)}) "
+                      "was removed, as this build could not confirm it is still "
+                      "fit to hand out", file=sys.stderr)
         return EXIT_ERRORS
     warnings = sum(not p.is_error for p in problems)
     if warnings and not args.verbose and not args.quiet:
