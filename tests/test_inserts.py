@@ -780,3 +780,19 @@ def test_an_entry_over_several_pages_opens_each_with_its_name(tmp_path):
     text = pdfcheck.squash("".join(pages[start:]))
     for n in range(100, 106):
         assert text.count(f"02393000{n}") == 1
+
+
+def test_a_continued_entry_names_the_field_its_first_row_belongs_to(tmp_path):
+    # A page that opens inside a list of services or phones prints that
+    # list's label again: a bare "Reintegration – ..." under the name read
+    # as a field of its own.
+    content = make_content(tmp_path / "content", {"ha-tinh/fict-long.yaml": VERY_LONG})
+    project = open_project(content, LAYOUTS, tmp_path / "output", TODAY)
+    pdf = made(project, province=["42"], lang="en")["insert-provinces-42-en"]
+    rows = []
+    for page in pdfcheck.text_pages(pdf):
+        lines = [line for line in page.splitlines() if line.strip()]
+        if lines[0] == "Fictional Very Long Clinic (continued)":
+            rows.append(lines[1])
+    assert len(rows) >= 2
+    assert all(row.startswith("Services ") for row in rows), rows
