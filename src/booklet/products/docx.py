@@ -202,7 +202,10 @@ class ReviewCopy:
         (None: the national section)."""
         v = view(entry, self.content, self.strings, self.lang)
         s, t = self.strings, self.text
-        heading = self.w.heading("", 4)
+        # One level below its section: a national service sits under
+        # "National services" (2), a provincial one under its province (3),
+        # so that Word's navigation pane and screen readers skip no level.
+        heading = self.w.heading("", 3 if here is None else 4)
         self.fallback(heading, v.name)
         also = also_serves(entry.provider, self.content, here, self.lang)
         scope = t["national_scope"] if v.national else (

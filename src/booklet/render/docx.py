@@ -366,9 +366,21 @@ class Writer:
         rels = self.doc.part.package.rels
         for rid in [r for r, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
             rels.pop(rid)
+        # The template's extended properties claim one page, no words and
+        # "Microsoft Macintosh Word"; Word's File > Info showed them until a
+        # reviewer saved. Only what is true stays: who wrote the file.
+        for rel in rels.values():
+            if rel.reltype == RT.EXTENDED_PROPERTIES:
+                rel.target_part._blob = _APP_XML
         raw = io.BytesIO()
         self.doc.save(raw)
         return restamp(raw.getvalue())
+
+
+_APP_XML = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'extended-properties"><Application>booklet</Application></Properties>')
 
 
 def uri(url: str) -> str:
