@@ -565,3 +565,19 @@ def test_a_phone_with_an_extension_says_where_the_extension_goes(tmp_path):
                       'cost: standard}\n')
     found = messages(problems_of(provider_tree(tmp_path, org=text)))
     assert any("an extension goes in the number's label" in m for m in found), found
+
+
+def test_a_language_or_phone_listed_twice_is_a_warning(tmp_path):
+    twice = MINIMAL + """\
+phones:
+  - {number: "0238 3000 111", cost: standard}
+  - {number: "+84 238 3000 111", cost: standard}
+  - {number: "0238 3000 112", cost: standard}
+languages: [vi, en, vi]
+"""
+    root = provider_tree(tmp_path, a=twice)
+    found = {p.field: p for p in problems_of(root)}
+    assert "'vi' is listed twice" in found["languages[2]"].message
+    assert not found["languages[2]"].is_error
+    assert "'+84 238 3000 111' is listed twice" in found["phones[1].number"].message
+    assert not {"phones[0].number", "phones[2].number", "languages[0]"} & set(found)

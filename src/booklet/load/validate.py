@@ -203,9 +203,17 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
                 if code not in languages:
                     add(("languages", i), "error", unknown_language(code),
                         language_fix(languages) + _NEW_LANGUAGE)
+        for i, code in _repeats(provider.languages, str):
+            add(("languages", i), "warning", f"'{code}' is listed twice, so it "
+                "is printed twice", "remove the repeat")
         _check_folder(provider, source.file, slugs, add)
         for i, phone in enumerate(provider.phones):
             _check_phone(phone.number, ("phones", i, "number"), add)
+        for i, phone in _repeats(provider.phones, lambda ph: _dialled(ph.number)):
+            add(("phones", i, "number"), "warning",
+                f"'{phone.number}' is listed twice, so it is printed twice",
+                "remove the repeat, or put its second use in the first one's "
+                "label or hours")
         v = provider.verification
         if v.status is not VerificationStatus.verified:
             add(("verification", "status"), "warning",
@@ -354,6 +362,27 @@ def _raw_strings(data: object, path: tuple = ()):
     elif isinstance(data, list):
         for i, value in enumerate(data):
             yield from _raw_strings(value, (*path, i))
+
+
+def _repeats(items: list, key) -> list[tuple[int, object]]:
+    """(index, item) of each item whose key an earlier item already had."""
+    seen: set = set()
+    out = []
+    for i, item in enumerate(items):
+        k = key(item)
+        if k in seen:
+            out.append((i, item))
+        seen.add(k)
+    return out
+
+
+def _dialled(number: str) -> str:
+    """What a phone dials: "+84 24 3..." and "024 3..." are one number."""
+    try:
+        parsed = phonenumbers.parse(number, "VN")
+    except _PARSE:
+        return "".join(ch for ch in number if ch.isdigit())
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _check_phone(number: str, path: tuple, add) -> None:
