@@ -796,3 +796,46 @@ def test_a_continued_entry_names_the_field_its_first_row_belongs_to(tmp_path):
             rows.append(lines[1])
     assert len(rows) >= 2
     assert all(row.startswith("Services ") for row in rows), rows
+
+
+LONG_WAY = "Follow the main road and turn left at the market. "
+HUGE_FIELD = """\
+id: fict-huge
+name: {vi: "Phòng khám Hư Cấu Rất Dài", en: "Fictional Very Long Clinic"}
+kind: ngo
+province: "42"
+how_to_reach:
+  vi: "VI_WAY"
+  en: "EN_WAY"
+phones:
+  - {number: "0239 3000 100", cost: standard}
+services:
+  - category: medical
+    description: {vi: "Khám bệnh", en: "Check-ups"}
+consent:
+  print: {given: "yes"}
+  digital: {given: "yes"}
+verification: {status: verified, date: "2026-10-01", method: phone}
+""".replace("VI_WAY", "Đi theo đường lớn rồi rẽ trái ở chợ. " * 200).replace(
+    "EN_WAY", LONG_WAY * 200)
+
+
+def test_a_field_longer_than_a_page_breaks_under_the_continued_name(tmp_path):
+    # It used to leave the province's heading alone on a blank page, then
+    # go on over the next page with neither name nor label.
+    content = make_content(tmp_path / "content",
+                           {"ha-tinh/fict-huge.yaml": HUGE_FIELD})
+    project = open_project(content, LAYOUTS, tmp_path / "output", TODAY)
+    pdf = made(project, province=["42"], lang="en")["insert-provinces-42-en"]
+    pages = [[line for line in p.splitlines() if line.strip()]
+             for p in pdfcheck.text_pages(pdf)]
+    start = next(i for i, p in enumerate(pages) if p[0] == "Ha Tinh")
+    assert "Fictional Very Long Clinic" in pages[start]
+    rest = pages[start + 1:]
+    assert len(rest) >= 1
+    for page in rest:
+        assert page[0] == "Fictional Very Long Clinic (continued)"
+        assert page[1].startswith("Address ")
+    # Nothing lost at the breaks (the phrase itself may straddle one).
+    words = " ".join(" ".join(p) for p in pages[start:]).split()
+    assert words.count("Follow") == words.count("market.") == 200

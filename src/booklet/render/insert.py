@@ -245,13 +245,74 @@ class _Entry(KeepTogether):
             # that it breaks again the same way if it fills the next page.
             return [self.NullActionFlowable(), *head, first, self.FrameBreak(),
                     _Entry([self.caption(), rest], self.caption)]
+        if at_top or _page_room(frame, aH) < self._H:
+            # Not even a whole page holds it with its breaks between rows
+            # (a field longer than a page): it breaks inside a row, here,
+            # rather than leave this page blank under its province's name.
+            parts = self._inside_row(head, table, aW, room)
+            if parts:
+                return parts
         if at_top:
-            # Not even a whole page holds the heading and two rows: the
-            # table breaks wherever it must.
             return super().split(aW, aH)
         # Moved whole, and still one entry on the next page, so that it may
         # break there as above.
         return [self.FrameBreak(), self]
+
+    def _inside_row(self, head, table, aW, room):
+        """The entry broken inside a row to fill `room`, its rest an entry
+        under the continued name whose first row keeps its label; None when
+        fewer than a few lines of the table would fit."""
+        left = room - _listWrapOn(head, aW, self.canv)[1]
+        for _ in range(3):
+            if left < _MIN_LINES:
+                return None
+            # Inside the first row that does not fit, not before it: a break
+            # between rows was tried above.
+            table.splitByRow = 0
+            try:
+                parts = table.split(aW, left)
+            finally:
+                table.splitByRow = 1
+            if len(parts) != 2:
+                return None
+            first, rest = parts
+            # The cut row's padding may add a little to the estimate.
+            over = _listWrapOn([*head, first], aW, self.canv)[1] - room
+            if over <= 1e-6:
+                _relabel(rest, table,
+                         len(table._cellvalues) - len(rest._cellvalues))
+                return [self.NullActionFlowable(), *head, first,
+                        self.FrameBreak(),
+                        _Entry([self.caption(), rest], self.caption)]
+            left -= over + 1.0
+        return None
+
+
+# Below this much room (about three lines of entry text) an entry that must
+# break inside a row starts on the next page instead.
+_MIN_LINES = 36.0
+
+
+def _page_room(frame, available: float) -> float:
+    """The height a fresh page's frame offers; `available` without a frame."""
+    if frame is None:
+        return available
+    return frame._height - frame._topPadding - frame._bottomPadding
+
+
+def _relabel(rest: Table, table: Table, row: int) -> None:
+    """A rest that opens inside a field, or on a row that goes on from the
+    one above, takes the label of the field it continues: "Address", not a
+    blank cell under the continued name."""
+    if getattr(_label_of(rest, 0), "frags", None):
+        return
+    for above in range(row, -1, -1):
+        label = _label_of(table, above)
+        if getattr(label, "frags", None):
+            rest._cellvalues[0] = [label, *rest._cellvalues[0][1:]]
+            rest._argH = list(rest._argH)
+            rest._argH[0] = None  # measured again with its label
+            return
 
 
 def _label_of(table: Table, row: int):
