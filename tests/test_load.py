@@ -291,6 +291,30 @@ def test_an_unreadable_phone_number_says_why_in_plain_words():
         "after + is unknown")
 
 
+@pytest.mark.parametrize("number, why", [
+    # A digit short or long: printed and dialled, it rings nobody or a stranger.
+    ("1800 156", "has 7 digits; 1800 numbers have 8 or 10"),
+    ("19001", "has 5 digits; 1900 numbers have 8 or 10"),
+    ("000", "too short for a phone number"),
+    ("024", "too short for a phone number"),
+    # Leading zero lost on its way through a spreadsheet or unquoted YAML.
+    ("912345678", "lost its leading 0"),
+    ("2383844555", "lost its leading 0"),
+    ("84912345678", "starts with the country code 84 but not +"),
+    ("+84 1800 1567", "never after +84"),
+    ("+1 800", "not a valid"),
+])
+def test_numbers_nobody_can_dial_as_printed_are_flagged(number, why):
+    assert why in (phone_problem(number) or ""), phone_problem(number)
+
+
+@pytest.mark.parametrize("number", [
+    "111", "115", "1022", "1800 1567", "1900 969680", "1800 1234 56",
+    "(84-024) 6273 8965", "0912 345 678", "+44 20 7946 0000"])
+def test_short_codes_service_numbers_and_written_country_codes_pass(number):
+    assert phone_problem(number) is None
+
+
 def test_one_bad_file_does_not_hide_the_others(tmp_path):
     broken = "id: broken\nname: [unclosed\n"
     root = provider_tree(tmp_path, good=MINIMAL, broken=broken)

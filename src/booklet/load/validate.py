@@ -111,9 +111,29 @@ def phone_problem(number: str) -> str | None:
         return (f"'{number}' is written like a pre-2017 landline (area code "
                 f"{area}, then 8 digits); today these digits dial a mobile "
                 "number")
-    if len(digits) in (3, 4) and not number.startswith("+"):
-        return None  # short codes: 111, 112-115, 1900 prefixes are longer
-    if digits.startswith(("01800", "01900")) and not number.startswith("+"):
+    plus = number.startswith("+")
+    if len(digits) in (3, 4) and not plus:
+        if digits.startswith("1") and digits not in ("1800", "1900"):
+            return None  # short codes: 111, 112-115, 1022
+        return (f"'{number}' is too short for a phone number, and is not a "
+                "short code (those start with 1, like 111 or 115)")
+    if number[:1].isdigit() and number[0] not in "01":
+        # Printed as written, these cannot be dialled from a Vietnamese
+        # phone, although phonenumbers reads them.
+        if digits.startswith("84") and len(digits) >= 10:
+            return (f"'{number}' starts with the country code 84 but not +: "
+                    f"write +{number} (or 0 and the rest, without 84)")
+        return (f"'{number}' has lost its leading 0 (a spreadsheet or an "
+                f"unquoted YAML number drops it): write 0{number}")
+    if plus and digits.startswith(("841800", "841900")):
+        return (f"'{number}': {digits[2:6]} numbers are dialled only within "
+                "Viet Nam, never after +84: write it without +84")
+    if (not plus and digits.startswith(("1800", "1900"))
+            and len(digits) not in (8, 10)):
+        return (f"'{number}' has {len(digits)} digits; {digits[:4]} numbers "
+                "have 8 or 10 (1800 1567, 1900 96 96 80): a digit is missing "
+                "or extra")
+    if digits.startswith(("01800", "01900")) and not plus:
         # phonenumbers accepts the 0 as a trunk prefix, but 1800 and 1900
         # service numbers are dialled without one.
         return (f"'{number}' has a 0 before a {digits[1:5]} service number, "
@@ -124,8 +144,8 @@ def phone_problem(number: str) -> str | None:
         return f"'{number}' cannot be read as a phone number: {why}"
     if phonenumbers.is_valid_number(parsed):
         return None
-    if len(digits) <= 8 and digits.startswith(("1800", "1900")):
-        return None  # toll-free and premium service numbers
+    if not plus and digits.startswith(("1800", "1900")):
+        return None  # toll-free and premium service numbers of 8 or 10 digits
     return (f"'{number}' is not a valid Vietnamese or international number "
             "for today's numbering plan")
 
