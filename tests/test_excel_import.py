@@ -958,6 +958,39 @@ def test_a_comma_between_days_and_hours_is_read():
     assert info.value.message == "'mon,,tue' has a comma with no day beside it"
 
 
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+
+
+@pytest.mark.parametrize("typed, spans", [
+    # "Chiều" (afternoon) and "Tối" (evening) put a 12-hour time after noon:
+    # 1h30-4h30 was imported as 01:30-04:30 and printed so.
+    ("Sáng T2-T6 7h30-11h30; Chiều T2-T6 1h30-4h30",
+     [("07:30", "11:30"), ("13:30", "16:30")]),
+    ("Chiều T2-T6 2h-5h", [("14:00", "17:00")]),
+    ("Tối T2-T6 7h-9h", [("19:00", "21:00")]),
+    ("chieu T2-T6 13h-17h", [("13:00", "17:00")]),
+    ("Chiều T2-T6 1h-4h, 5h-6h", [("13:00", "16:00"), ("17:00", "18:00")]),
+])
+def test_the_part_of_the_day_sets_the_clock(typed, spans):
+    notes: list[str] = []
+    read = cells.hours(typed, notes)
+    assert [(s["opens"], s["closes"]) for s in read["spans"]] == spans
+    assert all(s["days"] == WEEKDAYS for s in read["spans"])
+    assert notes == []
+
+
+def test_hours_that_close_before_they_open_are_said():
+    notes: list[str] = []
+    assert cells.hours("T2-T6 8h-5h", notes)["spans"][0]["closes"] == "05:00"
+    assert notes == ["08:00-05:00 closes before it opens, so it reads as open "
+                     "overnight; if it closes in the afternoon, write 17:00 "
+                     "(24-hour clock)"]
+    notes = []
+    cells.hours("T2-CN 22h-6h", notes)  # a night shelter: no advice to add 12
+    assert notes == ["22:00-06:00 closes before it opens, so it reads as open "
+                     "overnight"]
+
+
 def test_every_mistake_of_a_provider_is_reported_in_one_import(template, tmp_path):
     # A refused drop-down cell used to hide the provider's other mistakes
     # until the next import; the refused cell is not reported twice.
@@ -988,3 +1021,16 @@ def test_a_date_typed_with_midnight_reads_as_the_day(typed):
 def test_a_date_with_another_time_is_still_refused():
     with pytest.raises(cells.CellError):
         cells.date("2026-10-01 14:30", [])
+
+
+def test_an_hours_cell_that_closes_before_it_opens_is_a_warning_on_the_cell(
+        template, tmp_path):
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider("v-1", hours="T2-T6 8h-5h")],
+               services=[service("v-1")])
+    outcome, loaded = run(tmp_path, wb)
+    hours = col(PROVIDERS, "hours")
+    assert any(m.startswith(f"Nhà cung cấp (Providers), row 2, column {hours} ")
+               and "write 17:00 (24-hour clock)" in m
+               for m in messages(outcome, "warning")), messages(outcome, "warning")
+    assert loaded["v-1"].hours.spans[0].closes == "05:00"  # kept as typed

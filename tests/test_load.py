@@ -605,3 +605,12 @@ languages: [vi, en, vi]
     assert not found["languages[2]"].is_error
     assert "'+84 238 3000 111' is listed twice" in found["phones[1].number"].message
     assert not {"phones[0].number", "phones[2].number", "languages[0]"} & set(found)
+
+
+def test_hours_that_close_before_they_open_are_a_warning(tmp_path):
+    text = MINIMAL + ("hours:\n  spans:\n    - {days: [mon], opens: '08:00', "
+                      "closes: '05:00'}\n")
+    found = [p for p in problems_of(provider_tree(tmp_path, org=text))
+             if p.field == "hours.spans[0].closes"]
+    assert [p.severity for p in found] == ["warning"]
+    assert "write 17:00 (24-hour clock)" in found[0].message

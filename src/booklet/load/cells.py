@@ -18,7 +18,7 @@ from openpyxl.utils.datetime import from_excel
 
 from booklet.load import legacy
 from booklet.load.geography import fold
-from booklet.load.validate import phone_problem
+from booklet.load.validate import overnight, phone_problem
 from booklet.model import DAYS
 
 
@@ -312,21 +312,32 @@ _SPAN = re.compile(rf"^(?P<days>.*?)[\s:,]*(?P<opens>{_TIME})\s*(?:[-–—]|đ�
 _RANGE = rf"{_TIME}\s*(?:[-–—]|đến|to)\s*{_TIME}"
 _SPLIT = re.compile(rf"^(?P<days>.*?)[\s:,]*(?P<ranges>{_RANGE}(?:\s*,\s*{_RANGE})+)$",
                     re.IGNORECASE)
-# Words for the part of the day, which the times already say.
-_DAY_PARTS = {"sang", "chieu", "toi", "morning", "afternoon", "evening"}
+# Words for the part of the day before the days: "Chiều T2-T6 1h30-4h30".
+# After noon they turn a time written on the 12-hour clock into 13:30.
+_DAY_PARTS = {"sang": False, "morning": False, "chieu": True, "afternoon": True,
+              "toi": True, "evening": True}
 HOURS_EXAMPLE = "mon-fri 07:30-17:00; sat 07:30-11:30 (or 24/7)"
 
 
-def _time(text: str) -> str:
+def _time(text: str, after_noon: bool = False) -> str:
     match = re.match(r"^(\d{1,2})(?:[:h.](\d{2})|h)?$", text.lower())
-    return f"{int(match[1]):02d}:{match[2] or '00'}"
+    hour = int(match[1])
+    if after_noon and 1 <= hour < 12:
+        hour += 12
+    return f"{hour:02d}:{match[2] or '00'}"
+
+
+def _day_part(text: str) -> tuple[str, bool]:
+    """`text` without a leading part of the day, and whether that part is
+    after noon."""
+    words = text.split()
+    if words and fold(words[0]) in _DAY_PARTS:
+        return " ".join(words[1:]), _DAY_PARTS[fold(words[0])]
+    return text, False
 
 
 def _days(text: str) -> list[str]:
     days: list[str] = []
-    words = text.split()
-    if words and fold(words[0]) in _DAY_PARTS:
-        text = " ".join(words[1:])
     for item in re.split(r"\s*,\s*", text.strip()):
         if not item:
             raise CellError(f"'{text.strip()}' has a comma with no day beside it",
@@ -343,9 +354,11 @@ def _days(text: str) -> list[str]:
     return days
 
 
-def hours(value: object) -> dict:
-    """An hours cell as the `always` and `spans` of model.Hours."""
+def hours(value: object, notes: list[str] | None = None) -> dict:
+    """An hours cell as the `always` and `spans` of model.Hours; `notes`
+    collects what a reader of the cell should check."""
     result: dict = {}
+    spans = result.setdefault("spans", [])
     for part in re.split(r"[;\n]+", str(value)):
         part = " ".join(part.split())
         if not part:
@@ -355,20 +368,27 @@ def hours(value: object) -> dict:
             continue
         split = _SPLIT.match(part)
         if split and split["days"].strip():
-            days = _days(split["days"])
+            text, after_noon = _day_part(split["days"])
+            days = _days(text)
             for span in re.split(r"\s*,\s*", split["ranges"]):
                 opens, closes = re.split(r"\s*(?:[-–—]|đến|to)\s*", span,
                                          flags=re.IGNORECASE)
-                result.setdefault("spans", []).append({
-                    "days": days, "opens": _time(opens), "closes": _time(closes)})
+                spans.append({"days": days, "opens": _time(opens, after_noon),
+                              "closes": _time(closes, after_noon)})
             continue
         match = _SPAN.match(part)
         if not match or not match["days"].strip():
             raise CellError(f"'{part}' is not a span of opening hours",
                             f"write the hours like this: {HOURS_EXAMPLE}")
-        result.setdefault("spans", []).append({
-            "days": _days(match["days"]), "opens": _time(match["opens"]),
-            "closes": _time(match["closes"])})
+        text, after_noon = _day_part(match["days"])
+        spans.append({"days": _days(text),
+                      "opens": _time(match["opens"], after_noon),
+                      "closes": _time(match["closes"], after_noon)})
+    for span in spans:
+        if notes is not None and span["closes"] < span["opens"]:
+            notes.append(overnight(span["opens"], span["closes"]))
+    if not spans:
+        del result["spans"]
     return result
 
 

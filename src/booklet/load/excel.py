@@ -754,7 +754,7 @@ class _SheetReader:
         if kind == CHOICE:
             return self.lists.code(column.choices, text)
         if kind == HOURS:
-            return cells.hours(text)
+            return cells.hours(text, notes)
         if kind == PROVINCE:
             place = self.lists.geography.resolve(text)
             if place.note:

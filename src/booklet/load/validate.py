@@ -18,7 +18,7 @@ from booklet.errors import Problem
 from booklet.fonts import coverage
 from booklet.load.content import Loaded
 from booklet.load.yamlsource import dotted
-from booklet.model import Provider, Text, VerificationStatus
+from booklet.model import Opening, Provider, Text, VerificationStatus
 
 # Characters that are layout, not text: never looked up in a font.
 _IGNORED = {"\n", "\r", "\t"}
@@ -150,6 +150,16 @@ def phone_problem(number: str) -> str | None:
             "for today's numbering plan")
 
 
+def overnight(opens: str, closes: str) -> str:
+    """What to say of a span that closes before it opens: meant overnight
+    (a shelter's 22:00-06:00), or a closing time on the 12-hour clock."""
+    said = f"{opens}-{closes} closes before it opens, so it reads as open overnight"
+    if opens < "12:00" and closes < "12:00":
+        return (f"{said}; if it closes in the afternoon, write "
+                f"{int(closes[:2]) + 12:02d}{closes[2:]} (24-hour clock)")
+    return said
+
+
 def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None,
                  languages: dict[str, str] | None = None) -> list[Problem]:
     """Return the problems that loading alone cannot see; `languages` (code ->
@@ -258,6 +268,10 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
                             f"add '{lang}:' under {dotted(path)}")
             elif isinstance(value, str) and not hasattr(value, "value"):
                 texts.append((path, value))
+            elif isinstance(value, Opening) and value.closes < value.opens:
+                add((*path, "closes"), "warning",
+                    overnight(value.opens, value.closes),
+                    "check the hours with the provider")
         if glyphs is not None:
             _check_all_glyphs(texts, glyphs, add)
     for source in loaded.invalid_sources:
