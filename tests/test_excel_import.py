@@ -1034,3 +1034,29 @@ def test_an_hours_cell_that_closes_before_it_opens_is_a_warning_on_the_cell(
                and "write 17:00 (24-hour clock)" in m
                for m in messages(outcome, "warning")), messages(outcome, "warning")
     assert loaded["v-1"].hours.spans[0].closes == "05:00"  # kept as typed
+
+
+def test_a_shelter_address_with_no_visibility_is_a_warning_on_the_cell(
+        template, tmp_path):
+    # Empty reads as public: the shelter's address would print in leaflets.
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider("v-1", address_vi="1 Đường Hư Cấu",
+                                   address_en="1 Fictional Street"),
+                          provider("v-2", address_vi="2 Đường Hư Cấu",
+                                   address_en="2 Fictional Street",
+                                   address_visibility="confidential"),
+                          provider("v-3", address_vi="3 Đường Hư Cấu",
+                                   address_en="3 Fictional Street")],
+               services=[service("v-1", category="accommodation"),
+                         service("v-2", category="accommodation"),
+                         service("v-3")])
+    outcome, loaded = run(tmp_path, wb)
+    where = col(PROVIDERS, "address_visibility")
+    warned = [m for m in messages(outcome, "warning") if "accommodation" in m]
+    assert warned == [
+        f"Nhà cung cấp (Providers), row 2, column {where} (Address visibility): "
+        "warning: the Address visibility is empty, so the address of a provider "
+        "with accommodation is printed in public products. Fix: choose "
+        "confidential if the address is a shelter's, or public to confirm that "
+        "it may be printed"]
+    assert {"v-1", "v-2", "v-3"} <= set(loaded)

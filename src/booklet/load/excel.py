@@ -1136,6 +1136,22 @@ def _check_phones(provider: Provider, draft: _Draft) -> None:
                              "check the number with the provider")
 
 
+def _check_shelter(provider: Provider, draft: _Draft) -> None:
+    """Warn when a provider that houses people has an address whose
+    visibility cell was left empty: empty reads as public, and a shelter's
+    address in a public leaflet can bring its residents' traffickers."""
+    row = draft.row
+    if (provider.address is None or "address_visibility" in row.values
+            or not any(s.category == "accommodation" for s in provider.services)):
+        return
+    row.reader.issue(
+        "warning", row.number, _column_of(row, "address_visibility"),
+        "the Address visibility is empty, so the address of a provider with "
+        "accommodation is printed in public products",
+        "choose confidential if the address is a shelter's, or public to "
+        "confirm that it may be printed")
+
+
 def _diff(old: dict, new: dict, prefix: str = "", depth: int = 0) -> list[str]:
     fields = []
     for key in list(dict.fromkeys([*old, *new])):
@@ -1208,6 +1224,7 @@ def import_workbook(project, path: Path, dry_run: bool = False,
             provider = None
         if provider is not None:
             _check_phones(provider, draft)
+            _check_shelter(provider, draft)
         if provider is None:
             outcome.changes.append(Change(pid, "skipped", _why_skipped(draft)))
             continue
