@@ -586,6 +586,39 @@ def test_a_child_row_without_a_usable_id_holds_back_every_likely_owner(exported)
     assert _files(content) == before
 
 
+def test_every_mistake_around_a_held_back_provider_comes_in_one_round(exported):
+    # A tester fixed a mistyped id, then a document's service number, then an
+    # empty phone, one import at a time: each hid the next.
+    content, path = exported
+    before = _files(content)
+    added = {}
+
+    def damage(wb):
+        for sheet, values in (
+                (PHONES, {"provider_id": "alpha-house1", "number": "0238 3000 099"}),
+                (DOCUMENTS, {"provider_id": "alpha-house-1", "service_no": 9,
+                             "document_vi": "Giấy tờ", "document_en": "Paper"}),
+                (PHONES, {"provider_id": "alpha-house-1", "label_en": "Office"})):
+            ws, keys = wb[sheet.title], [c.key for c in sheet.columns]
+            row = ws.max_row + 1
+            for key, value in values.items():
+                ws.cell(row, keys.index(key) + 1, value)
+            added.setdefault(sheet.title, []).append(row)
+
+    _edit(path, damage)
+    outcome = excel.import_workbook(_project(content), path)
+    errors = messages(outcome, "error")
+    mistyped, empty = added[PHONES.title]
+    assert len(errors) == 3, errors
+    assert any(f"row {mistyped}, column A" in e and "alpha-house1" in e
+               for e in errors)
+    assert any(f"row {added[DOCUMENTS.title][0]}" in e and "no service number 9"
+               in e for e in errors)
+    assert any(f"row {empty}" in e and "the Phone number is empty" in e
+               for e in errors)
+    assert _files(content) == before
+
+
 def test_remove_with_a_workbook_listing_no_provider_is_refused(exported, template,
                                                               capsys):
     content, _ = exported

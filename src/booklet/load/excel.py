@@ -1070,11 +1070,11 @@ def _validate(draft: _Draft) -> Provider | None:
             message = f"provider '{draft.id}' has no service number {number}"
         d.issue(_column_of(d, "service_no"), message,
                 "write the 'Service no.' of a row on the Services sheet")
-    if orphans:
-        return None
     tree["sources"] = [r.values["url"] for r in draft.sources if "url" in r.values]
     try:
-        return Provider.model_validate(tree)
+        provider = Provider.model_validate(tree)
+        # Validated all the same, so that the rest is reported in this round.
+        return None if orphans else provider
     except ValidationError as exc:
         for err in exc.errors():
             missing = err.get("ctx", {}).get("error")
@@ -1217,10 +1217,11 @@ def import_workbook(project, path: Path, dry_run: bool = False,
             "export'), or leave out --remove")
     content_dir = Path(project.content_dir)
     for pid, draft in drafts.items():
-        # A provider with refused cells is validated all the same, so that
-        # its other mistakes are reported now and not after the next import.
-        provider = None if draft.doubts else _validate(draft)
-        if draft.bad:
+        # A provider with refused cells, or with refused rows that may be
+        # its own, is validated all the same, so that its other mistakes
+        # are reported now and not after the next import; it is not written.
+        provider = _validate(draft)
+        if draft.bad or draft.doubts:
             provider = None
         if provider is not None:
             _check_phones(provider, draft)
