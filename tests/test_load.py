@@ -614,3 +614,12 @@ def test_hours_that_close_before_they_open_are_a_warning(tmp_path):
              if p.field == "hours.spans[0].closes"]
     assert [p.severity for p in found] == ["warning"]
     assert "write 17:00 (24-hour clock)" in found[0].message
+
+
+def test_a_tab_in_the_indentation_is_named(tmp_path):
+    text = MINIMAL.replace("  - category: legal", "\t- category: legal")
+    found = [p for p in problems_of(provider_tree(tmp_path, org=text))
+             if p.is_error]
+    assert [(p.line, p.fix) for p in found] == [
+        (6, "replace the tab on that line with spaces: YAML indents with spaces "
+            "only")]

@@ -141,6 +141,12 @@ def read_yaml(path: Path, root: Path) -> tuple[Source | None, list[Problem]]:
             opened, closing = _OPENERS.get(exc.context or "", ("value", "end"))
             fix = (f"check the {opened} opened on line {start.line + 1}, column "
                    f"{start.column + 1}: is its closing {closing} missing?")
+        line = text.splitlines()[mark.line] if mark and mark.line < len(
+            text.splitlines()) else ""
+        if "\t" in line[:mark.column + 1]:
+            # PyYAML's words for it ("cannot start any token") name no tab.
+            fix = ("replace the tab on that line with spaces: YAML indents "
+                   "with spaces only")
         return None, [Problem(
             "error", rel, mark.line + 1 if mark else None, "",
             f"YAML syntax error: {exc.problem}", fix)]
