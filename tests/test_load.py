@@ -531,9 +531,11 @@ def test_pasted_invisible_characters_do_not_print(tmp_path):
     # A soft hyphen printed as a hyphen in mid-line ("Chăm-sóc"); a line
     # separator as a wide gap.
     text = MINIMAL.replace('"Tư vấn"', '"Chăm\\u00adsóc\\u2028sức khỏe\\ufeff"')
+    text = text.replace('"Test Organisation"', '"Test\\u200b Organisation"')
     loaded = load_content(provider_tree(tmp_path, org=text))
     description = loaded.content.providers[0].services[0].description.vi
     assert description == "Chămsóc\nsức khỏe"
+    assert loaded.content.providers[0].name.en == "Test Organisation"
     assert not loaded.problems
 
 

@@ -52,9 +52,12 @@ _OPENERS = {
 
 # Characters that text pasted from a word processor carries and that print
 # wrongly: a soft hyphen as a hyphen in mid-line, a word joiner or byte-order
-# mark as nothing useful, a line or paragraph separator as a wide gap. They
-# carry no words, so dropping them (or making them line breaks) loses nothing.
-_INVISIBLE = {0x00AD: None, 0x2060: None, 0xFEFF: None, 0x2028: "\n", 0x2029: "\n"}
+# mark as nothing useful, a line or paragraph separator as a wide gap, a
+# zero-width space as a name that no search finds. They carry no words in
+# Vietnamese or English, so dropping them (or making them line breaks) loses
+# nothing.
+_INVISIBLE = {0x00AD: None, 0x200B: None, 0x2060: None, 0xFEFF: None,
+              0x2028: "\n", 0x2029: "\n"}
 
 
 def normal_text(text: str) -> str:
