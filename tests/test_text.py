@@ -86,6 +86,7 @@ def test_numbers_that_could_ring_a_stranger_get_no_link():
 
 @pytest.mark.parametrize("written, shown", [
     ("02373989088", "0237 3989 088"), ("18001744", "1800 1744"),
+    ("1900969680", "1900 96 96 80"),
     ("+842437170544", "+84 24 3717 0544"), ("0912345678", "0912 345 678"),
     # As written: grouped already, short codes, and numbers never dialled.
     ("0237 398 9088", "0237 398 9088"), ("111", "111"),

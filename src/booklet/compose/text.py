@@ -205,6 +205,10 @@ def shown_number(number: str) -> str:
     088'), which a reader can read back and dial without losing their place."""
     if not re.fullmatch(r"\+?\d{8,}", number) or not dialable(number):
         return number
+    if len(number) == 10 and number.startswith(("1800", "1900")):
+        # As the services print them ("1900 96 96 80"); phonenumbers gives
+        # "1900 969680", a six-digit run to lose one's place in.
+        return f"{number[:4]} {number[4:6]} {number[6:8]} {number[8:]}"
     parsed = parse_phone(number)
     if isinstance(parsed, int):
         return number
