@@ -230,3 +230,37 @@ def test_a_printed_provider_taller_than_a_panel_names_the_content_fix(tmp_path):
         r"a6\) or let the providers continue on an enclosed sheet "
         r"\(continuation: allowed: true in layouts/leaflet-trifold\.yaml\)",
         str(info.value)), str(info.value)
+
+
+def test_hotlines_beyond_their_page_go_on_to_the_next(tmp_path):
+    # A seventh hotline in document.yaml stopped every phone leaflet.
+    content = make_content(tmp_path / "content", {
+        "tuyen-quang/fictional-phones.yaml": _hospital(1)})
+    document = content / "document.yaml"
+    extra = "".join(
+        f'  - number: "1800 300{i}"\n'
+        f'    name: {{vi: "Tổng đài Hư Cấu số {i}", en: "Fictional line {i}"}}\n'
+        "    cost: free\n" for i in range(1, 4))
+    text = document.read_text(encoding="utf-8")
+    at = text.index('  - number: "1800.1233"')
+    document.write_text(text[:at] + extra + text[at:], encoding="utf-8")
+    project = open_project(content, LAYOUTS, tmp_path / "output", TODAY)
+    job = next(j for j in leaflets.plan(project, {"province": ["08"],
+                                                  "final": True})
+               if j.edition.medium == "screen")
+    pdf = leaflets.make(project, job, select(project.content, job.edition)
+                        ).artifacts[0].data
+    assert pdfcheck.structural_check(pdf) == []
+    assert _outside(pdf) == []
+    pages = [pdfcheck.squash(p) for p in pdfcheck.text_pages(pdf)]
+    numbers = ["111", "112", "113", "114", "115", "18003001", "18003002",
+               "18003003", "1800.1233"]
+    for number in numbers:
+        assert sum(p.count(number) for p in pages) >= 1, number
+    # In order: the hotline page first, the rest at the head of the next.
+    # (The cover names 111 too.)
+    where = [next(i for i in range(1, len(pages)) if n in pages[i])
+             for n in numbers]
+    assert where == sorted(where) and where[0] == 1 and where[-1] == 2, where
+    assert "Other hotlines" in pdfcheck.text_pages(pdf)[2]
+    assert pages[2].index("1800.1233") < pages[2].index("02073000100")

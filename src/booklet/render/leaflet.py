@@ -769,10 +769,17 @@ class Pieces:
 
     # The hotlines panel: 111 large in a box, then the emergency numbers.
     def hotlines(self, panel: Panel) -> Piece:
+        return self.hotlines_within(panel, None)[0]
+
+    def hotlines_within(self, panel: Panel, room: float | None
+                        ) -> tuple[Piece, list[Block]]:
+        """The hotlines panel, holding as many numbers as fit in `room`
+        (all when None), and the rest as blocks for the pages after it,
+        each group's heading kept with its first number."""
         w = panel.inner_width
         lf = self.leaflet
         if not lf.hotlines:
-            return spacer(0)
+            return spacer(0), []
         pad = 4 * MM
         first, rest = lf.hotlines[0], lf.hotlines[1:]
         meta = self._cost_hours(first, w - 2 * pad, "body")
@@ -783,35 +790,51 @@ class Pieces:
             self.words(first.name, "body", w - 2 * pad, "ink", True)], 0.5 * MM)
         short = [h for h in rest if len(_digits(h.number)) <= 3]
         other = [h for h in rest if len(_digits(h.number)) > 3]
-        parts = []
+        # (group heading, piece): a heading opens its group's first piece.
+        parts: list[tuple[Words, Piece, bool]] = []
         if short:
-            parts.append(self.heading(lf.words["emergency"], w))
             cell = (w - 4 * MM) / 2
-            rows = [short[i:i + 2] for i in range(0, len(short), 2)]
-            for row in rows:
+            for i in range(0, len(short), 2):
                 cells = [stack([self.phone(h.number, h.tel, "emergency_number",
                                            cell),
-                                self.words(h.name, "small", cell)]) for h in row]
-                parts.append(_row(cells, cell + 4 * MM))
-        if other:
-            parts.append(spacer(2 * MM))
-            parts.append(self.heading(lf.words["other_hotlines"], w))
-            for h in other:
-                parts.append(stack([
-                    self.words(h.name, "small", w, "ink", True),
-                    self.phone(h.number, h.tel, "phone", w),
-                    self._cost_hours(h, w, "small")]))
-        below = stack(parts, 2.5 * MM)
+                                self.words(h.name, "small", cell)])
+                         for h in short[i:i + 2]]
+                parts.append((lf.words["emergency"], _row(cells, cell + 4 * MM),
+                              i == 0))
+        for i, h in enumerate(other):
+            parts.append((lf.words["other_hotlines"], stack([
+                self.words(h.name, "small", w, "ink", True),
+                self.phone(h.number, h.tel, "phone", w),
+                self._cost_hours(h, w, "small")]), i == 0))
+        top = box.height + 2 * pad + 4 * MM
 
-        def paint(c, x, top):
+        def laid(upto: int) -> Piece:
+            pieces = []
+            for k, (words, piece, opens) in enumerate(parts[:upto]):
+                if opens:
+                    if k:
+                        pieces.append(spacer(2 * MM))
+                    pieces.append(self.heading(words, w))
+                pieces.append(piece)
+            return stack(pieces, 2.5 * MM)
+
+        keep = len(parts)
+        while room is not None and keep and top + laid(keep).height > room:
+            keep -= 1
+        below = laid(keep)
+
+        def paint(c, x, top_):
             c.saveState()
             c.setFillColor(self.s.colours["accent_light"])
-            c.roundRect(x, top - box.height - 2 * pad, w, box.height + 2 * pad,
+            c.roundRect(x, top_ - box.height - 2 * pad, w, box.height + 2 * pad,
                         3 * MM, stroke=0, fill=1)
             c.restoreState()
-            box.paint(c, x + pad, top - pad)
-            below.paint(c, x, top - box.height - 2 * pad - 4 * MM)
-        return Piece(box.height + 2 * pad + 4 * MM + below.height, paint, w)
+            box.paint(c, x + pad, top_ - pad)
+            below.paint(c, x, top_ - box.height - 2 * pad - 4 * MM)
+        more = [Block(piece, self.heading(words, w) if (opens or k == keep)
+                      else None, "hotlines")
+                for k, (words, piece, opens) in enumerate(parts[keep:], keep)]
+        return Piece(top + below.height, paint, w), more
 
     def _cost_hours(self, h: HotlineItem, width: float, size: str) -> Piece:
         main = " · ".join(x for x in (h.cost.main, h.hours.main) if x)
@@ -1441,11 +1464,15 @@ def _render_pages(leaflet: Leaflet, layout: dict, layouts, title: str,
     cover = page_panel(layout, "cover", "cover", 0)
     hot = page_panel(layout, "hotlines", "hotlines", 1)
     pages = [[cover], [hot]]
+    more: list[Block] = []
     for panel in (cover, hot):
         # On a phone the date of the edition goes on the cover, where the
-        # reader sees it first.
-        piece = pieces.cover(panel, pieces.footer(panel.inner_width)) if (
-            panel.role == "cover") else pieces.hotlines(panel)
+        # reader sees it first. Hotlines that do not fit their page go on,
+        # under their heading, at the head of the pages that follow.
+        if panel.role == "cover":
+            piece = pieces.cover(panel, pieces.footer(panel.inner_width))
+        else:
+            piece, more = pieces.hotlines_within(panel, panel.inner_height)
         if piece.height > panel.inner_height + 0.01:
             raise FitError(
                 f"phone leaflet {leaflet.place.main}: page '{panel.name}' "
@@ -1455,7 +1482,7 @@ def _render_pages(leaflet: Leaflet, layout: dict, layouts, title: str,
     first = page_panel(layout, "page 3", "providers", 2)
     width = first.inner_width
     where = f"phone leaflet {leaflet.place.main}"
-    blocks = _blocks(leaflet, pieces, width, where)
+    blocks = more + _blocks(leaflet, pieces, width, where)
     current: list[Block] = []
     used = 0.0
     cap = first.inner_height
