@@ -4,6 +4,7 @@ grayscale legibility and the edition rules, checked on the produced PDFs."""
 from __future__ import annotations
 
 import math
+import signal
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -798,12 +799,14 @@ def test_a_continued_entry_names_the_field_its_first_row_belongs_to(tmp_path):
     assert all(row.startswith("Services ") for row in rows), rows
 
 
-LONG_WAY = "Follow the main road and turn left at the market. "
+LONG_WAY = {"en": "Follow the main road and turn left at the market. ",
+            "vi": "Đi theo đường lớn rồi rẽ trái ở chợ. "}
 HUGE_FIELD = """\
 id: fict-huge
 name: {vi: "Phòng khám Hư Cấu Rất Dài", en: "Fictional Very Long Clinic"}
 kind: ngo
 province: "42"
+ADDRESS
 how_to_reach:
   vi: "VI_WAY"
   en: "EN_WAY"
@@ -812,30 +815,75 @@ phones:
 services:
   - category: medical
     description: {vi: "Khám bệnh", en: "Check-ups"}
+  - category: legal
+    description: {vi: "VI_LEGAL", en: "EN_LEGAL"}
 consent:
   print: {given: "yes"}
   digital: {given: "yes"}
 verification: {status: verified, date: "2026-10-01", method: phone}
-""".replace("VI_WAY", "Đi theo đường lớn rồi rẽ trái ở chợ. " * 200).replace(
-    "EN_WAY", LONG_WAY * 200)
+"""
+ADDRESS = 'address: {text: {vi: "Số 1 đường Giả Định", en: "1 Fictional Road"}}'
 
 
-def test_a_field_longer_than_a_page_breaks_under_the_continued_name(tmp_path):
+def _huge(long_field: str, address: bool, times: int) -> str:
+    """The fixture with one field (how_to_reach or the second service)
+    `times` phrases long, and the other short."""
+    text = HUGE_FIELD.replace("ADDRESS\n", ADDRESS + "\n" if address else "")
+    for lang in ("vi", "en"):
+        way = LONG_WAY[lang] * times if long_field == "way" else "Short."
+        legal = LONG_WAY[lang] * times if long_field == "legal" else "Short."
+        text = text.replace(f"{lang.upper()}_WAY", way)
+        text = text.replace(f"{lang.upper()}_LEGAL", legal)
+    return text
+
+
+@pytest.fixture
+def deadline():
+    """Fails a test whose build runs on past a minute: a layout that can
+    place a row nowhere used to loop, growing in memory, for ever."""
+    def expire(signum, frame):
+        raise TimeoutError("the build ran on for a minute")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+@pytest.mark.parametrize(("long_field", "address", "label"), [
+    ("way", False, "Address"), ("way", True, "Address"),
+    ("legal", True, "Services")])
+def test_a_field_longer_than_a_page_breaks_under_the_continued_name(
+        tmp_path, deadline, lang, long_field, address, label):
     # It used to leave the province's heading alone on a blank page, then
-    # go on over the next page with neither name nor label.
-    content = make_content(tmp_path / "content",
-                           {"ha-tinh/fict-huge.yaml": HUGE_FIELD})
+    # go on over the next page with neither name nor label; under an
+    # address, or as a second service, the build never ended.
+    times = {"en": 130, "vi": 180}[lang]  # over a page, whatever the language
+    provider = _huge(long_field, address, times)
+    content = make_content(tmp_path / "content", {"ha-tinh/fict-huge.yaml": provider})
     project = open_project(content, LAYOUTS, tmp_path / "output", TODAY)
-    pdf = made(project, province=["42"], lang="en")["insert-provinces-42-en"]
+    pdf = made(project, province=["42"], lang=lang)[f"insert-provinces-42-{lang}"]
     pages = [[line for line in p.splitlines() if line.strip()]
              for p in pdfcheck.text_pages(pdf)]
-    start = next(i for i, p in enumerate(pages) if p[0] == "Ha Tinh")
-    assert "Fictional Very Long Clinic" in pages[start]
+    province, name = {"en": ("Ha Tinh", "Fictional Very Long Clinic"),
+                      "vi": ("Hà Tĩnh", "Phòng khám Hư Cấu Rất Dài")}[lang]
+    continued = {"en": "(continued)", "vi": "(tiếp theo)"}[lang]
+    labels = {"Address": {"en": "Address", "vi": "Địa chỉ"},
+              "Services": {"en": "Services", "vi": "Dịch vụ"}}[label][lang]
+    start = next(i for i, p in enumerate(pages) if p[0] == province)
+    assert name in pages[start]
     rest = pages[start + 1:]
     assert len(rest) >= 1
     for page in rest:
-        assert page[0] == "Fictional Very Long Clinic (continued)"
-        assert page[1].startswith("Address ")
+        assert page[0] == f"{name} {continued}"
+        assert page[1].startswith(labels + " ")
+    # The page the entry opens on is filled before it breaks: the long
+    # field starts there rather than leave it blank below the phone.
+    assert len(pages[start]) > 40
     # Nothing lost at the breaks (the phrase itself may straddle one).
     words = " ".join(" ".join(p) for p in pages[start:]).split()
-    assert words.count("Follow") == words.count("market.") == 200
+    first, last = LONG_WAY[lang].split()[0], LONG_WAY[lang].split()[-1]
+    assert words.count(first) == times
+    assert words.count(last) == times

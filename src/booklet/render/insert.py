@@ -225,6 +225,13 @@ class _Entry(KeepTogether):
             used += heights[fit]
             fit += 1
         head = self._content[:-1]
+        if fit < len(heights) and heights[fit] > _page_room(frame, aH) / 2:
+            # The next row is longer than half a page: breaking before it
+            # could leave most of this page blank, and it would break
+            # inside itself on the next if longer than a page.
+            parts = self._inside_row(head, table, aW, room)
+            if parts:
+                return parts
         for cut in range(min(fit, len(heights) - 2), 1, -1):
             # Cut exactly after row `cut`: a row split within itself here
             # would leave a sliver of it.
@@ -593,10 +600,13 @@ class Typesetter:
                 run = length(spec["run_padding"])
                 commands += [("TOPPADDING", (0, i), (-1, i), run),
                              ("BOTTOMPADDING", (0, i - 1), (-1, i - 1), run)]
-            if attrs.get("more") and i and not rows[i - 1][0].get("cont"):
-                # A label is not left alone at the foot of a page: it keeps
+            if (attrs.get("more") and i and kind != "fields"
+                    and not rows[i - 1][0].get("cont")):
+                # A need is not left alone at the foot of a page: it keeps
                 # its first row below it, and may run into that row's label
-                # cell rather than open a gap between the two rows.
+                # cell rather than open a gap between the two rows. Not in
+                # an entry's fields, where a row may be longer than a page
+                # and two held together could then be placed nowhere.
                 commands += [("NOSPLIT", (0, i - 1), (-1, i)),
                              ("SPAN", (0, i - 1), (0, i))]
             if attrs.get("emph"):
