@@ -161,3 +161,46 @@ def test_a_final_build_stopped_by_content_errors_withdraws_the_old_final(
     assert not [p for p in finals if p.exists()]
     assert all(p.exists() for p in drafts)
     assert "the previous final edition" in err and finals[0].name in err
+
+
+def _break_consent(content):
+    clinic = content / "providers" / "ha-tinh" / "fict-clinic.yaml"
+    clinic.write_text(clinic.read_text(encoding="utf-8").replace(
+        'print: {given: "yes"}', 'print: {given: "withdrawn"}'), encoding="utf-8")
+
+
+BILINGUAL = ["leaflet-40-nghe-an-vi+en", "leaflet-42-ha-tinh-vi+en"]
+ENGLISH = ["leaflet-40-nghe-an-en", "leaflet-42-ha-tinh-en"]
+
+
+def _finals(tmp_path):
+    content = make_content(tmp_path / "content")
+    out = tmp_path / "out"
+    common = ["--content", str(content), "--layouts", str(LAYOUTS), "--output",
+              str(out), "--today", TODAY.isoformat(), "-q"]
+    assert main(["build", "leaflets", "--final", *common]) == 0
+    assert main(["build", "leaflets", "--final", "--lang", "en", *common]) == 0
+    leaflets = {p.name for p in (out / "leaflets").glob("*.pdf")}
+    assert {f"{n}.pdf" for n in BILINGUAL + ENGLISH} <= leaflets
+    _break_consent(content)
+    return out, common
+
+
+def test_a_stopped_final_build_withdraws_only_the_places_asked_for(tmp_path):
+    # Asked for Nghe An's leaflet, it removed Ha Tinh's as well.
+    out, common = _finals(tmp_path)
+    assert main(["build", "leaflets", "--province", "40", "--final", *common]) == 1
+    left = {p.stem for p in (out / "leaflets").glob("*.pdf")}
+    assert not {n for n in left if n.startswith(BILINGUAL[0])}
+    assert {BILINGUAL[1], f"{BILINGUAL[1]}-phone", *ENGLISH} <= left
+
+
+def test_a_stopped_final_build_of_every_place_withdraws_one_it_cannot_plan(
+        tmp_path):
+    # Ha Tinh's only provider cannot be read, so a plan made from what can
+    # be read has no Ha Tinh leaflet; the old one lists the provider.
+    out, common = _finals(tmp_path)
+    assert main(["build", "leaflets", "--final", *common]) == 1
+    left = {p.stem for p in (out / "leaflets").glob("*.pdf")}
+    assert not {n for n in left if "-vi+en" in n}
+    assert {*ENGLISH, *(f"{n}-phone" for n in ENGLISH)} <= left

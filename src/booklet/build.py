@@ -237,7 +237,8 @@ def _build(project: Project, products: list[str], request: dict, workers: int,
                 "product": job.key}
         manifest["products"][job.key] = {
             "fingerprint": report.fingerprint, "files": report.files,
-            "printed": report.printed,
+            "printed": report.printed, "product": job.product,
+            "lang": job.param("lang"),
             "final": job.edition.final, "warnings": made.warnings}
         result.reports.append(report)
         # After each product, so that an interrupted build leaves a manifest
@@ -341,23 +342,79 @@ def _unwrap(status: str, value):
     return value
 
 
-def withdraw_finals(out: Path, products: list[str]) -> list[str]:
-    """Remove the final editions of `products` (names such as 'leaflets')
-    from `out`, when a final build of them cannot even start because the
+def withdraw_finals(project: Project, products: list[str],
+                    request: dict) -> list[str]:
+    """Remove the final editions that a final build of `products` under
+    `request` would have replaced, when it cannot even start because the
     content has errors: it cannot confirm they are still fit to hand out.
-    Returns the files removed."""
-    # Product keys name one file set: leaflet-…, insert-…, directory-….
-    singular = {"leaflets": "leaflet", "inserts": "insert"}
-    prefixes = tuple(f"{singular.get(name, name)}-" for name in products)
+    Returns the files removed.
+
+    The products asked for are planned from the content that could be
+    read. A provider whose file has errors is missing from it, and may be
+    the one that made a province's leaflet or a region's insert; so a
+    build not narrowed to places also withdraws the finals of the products,
+    in the languages planned, that the plan no longer names. With no content
+    to plan from at all, every final of the products goes."""
+    out = project.output_dir
     if not (out / "manifest.json").exists():
         return []
+    jobs = _planned(project, products, request)
+    planned = None if jobs is None else {job.key for job in jobs}
+    langs = {(job.product, job.param("lang")) for job in jobs or ()}
+    placed = any(request.get(k) for k in ("province", "region", "area"))
+    singular = {"leaflets": "leaflet", "inserts": "insert"}
+    prefixes = tuple(f"{singular.get(name, name)}-" for name in products)
+
+    def asked(key: str, entry: dict) -> bool:
+        if planned is not None and key in planned:
+            return True
+        # Manifests written before entries named their product: by key.
+        if not (entry["product"] in products if "product" in entry
+                else key.startswith(prefixes)):
+            return False
+        if planned is None:
+            return True
+        if placed:
+            return False
+        return (entry["product"], entry.get("lang")) in langs
+
     with _locked(out):
         manifest = read_manifest(out)
-        gone = [name for key in sorted(manifest["products"])
-                if key.startswith(prefixes)
+        gone = [name for key, entry in sorted(manifest["products"].items())
+                if asked(key, entry)
                 for name in _remove_final(out, manifest, key)]
         write_manifest(out, manifest)
     return gone
+
+
+def _planned(project: Project, products: list[str],
+             request: dict) -> list[Job] | None:
+    """The jobs a build of `products` would run on the content that could be
+    read, or None when there is none to plan from."""
+    content = project.loaded.content if project.loaded else None
+    if content is None:
+        return None
+    readable = _Readable(project, content)
+    jobs = []
+    for name in products:
+        try:
+            jobs += product(name).plan(readable, request)
+        except BookletError as exc:
+            # An option the content refuses would stop the build too; the
+            # products it names are not made, so none of theirs is replaced.
+            log.info("withdrawing finals: %s", exc)
+    return jobs
+
+
+class _Readable:
+    """A project whose content is what could be read, errors or not: enough
+    to name the products a request asks for."""
+
+    def __init__(self, project: Project, content):
+        self._project, self.content = project, content
+
+    def __getattr__(self, name):
+        return getattr(self._project, name)
 
 
 def _remove_final(out: Path, manifest: dict, key: str) -> list[str]:

@@ -144,6 +144,15 @@ def cmd_check(args) -> int:
     return EXIT_OK
 
 
+def _request(args) -> dict:
+    """The edition options of a build command, as products plan them."""
+    request = {k: getattr(args, k) for k in (
+        "lang", "layout", "province", "area", "region", "category", "audience",
+        "final", "skip_unverified", "show_confidential", "discreet")}
+    request["today"] = args.today
+    return request
+
+
 def cmd_build(args) -> int:
     from booklet.build import build, withdraw_finals
 
@@ -159,8 +168,9 @@ def cmd_build(args) -> int:
         print("booklet: the content has errors; run 'booklet check' and fix "
               "them", file=sys.stderr)
         if args.final:
-            gone = withdraw_finals(project.output_dir,
-                                   list(dict.fromkeys(args.products)) or list(NAMES))
+            gone = withdraw_finals(
+                project, list(dict.fromkeys(args.products)) or list(NAMES),
+                _request(args))
             if gone:
                 print(f"booklet: the previous final edition ({', '.join(gone)}) "
                       "was removed, as this build could not confirm it is still "
@@ -179,10 +189,7 @@ def cmd_build(args) -> int:
         print(f"booklet: unknown product {', '.join(unknown)}; "
               f"choose from {', '.join(NAMES)}", file=sys.stderr)
         return EXIT_USAGE
-    request = {k: getattr(args, k) for k in (
-        "lang", "layout", "province", "area", "region", "category", "audience",
-        "final", "skip_unverified", "show_confidential", "discreet")}
-    request["today"] = args.today
+    request = _request(args)
     progress = None
     if not args.quiet and sys.stderr.isatty():
         progress = _progress_bar()
