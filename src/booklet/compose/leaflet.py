@@ -113,13 +113,25 @@ def langs(lang: str) -> tuple[str, ...]:
     return LANGS[lang]
 
 
+# The last line of the cover's tagline holds at least this many characters.
+_TAIL = 10
+
+
 def _no_runt(words: Words) -> Words:
-    """The cover's lines end with two words or more: a last word alone
-    ("Bạn có thể đề nghị giữ bí / mật.") reads as a broken sentence, and in
-    Vietnamese splits a word of two syllables."""
+    """The cover's lines end with two words or more, and at least _TAIL
+    characters: a last word alone ("Bạn có thể đề nghị giữ bí / mật.")
+    reads as a broken sentence, and a Vietnamese word is often two
+    syllables, so two alone ("giữ / bí mật.") are still one word."""
     def bind(text: str) -> str:
-        head, space, last = text.rpartition(" ")
-        return f"{head}\u00a0{last}" if space and head else text
+        words = text.split(" ")
+        tail = 2
+        # At most three bound, so that the line before keeps some words.
+        while tail < min(3, len(words) - 1) and len(
+                " ".join(words[-tail:])) < _TAIL:
+            tail += 1
+        if len(words) <= tail:
+            return text
+        return " ".join(words[:-tail]) + " " + "\u00a0".join(words[-tail:])
     return Words(bind(words.main), bind(words.second))
 
 
