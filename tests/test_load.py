@@ -107,6 +107,18 @@ def test_an_unclosed_bracket_points_to_where_it_was_opened(tmp_path):
         "is its closing '}' missing?"]
 
 
+def test_a_key_indented_unlike_its_neighbours_is_named_as_such(tmp_path):
+    # Three spaces among twos: PyYAML's words sent a tester looking for a
+    # closing bracket that was never missing.
+    text = MINIMAL.replace('name: {vi: "Tổ chức Thử", en: "Test Organisation"}',
+                           'name:\n  vi: "Tổ chức Thử"\n   en: "Test Organisation"')
+    root = provider_tree(tmp_path, org=text)
+    (problem,) = load_content(root).problems
+    assert problem.line == 4
+    assert problem.fix == ("line 4 is indented 3 space(s), the keys of the group "
+                           "that starts on line 3 by 2: indent it as they are")
+
+
 def test_unknown_field_suggests_the_right_one(tmp_path):
     root = provider_tree(tmp_path, org=MINIMAL + "webiste: https://a.example\n")
     found = messages(load_content(root).problems)
@@ -591,6 +603,15 @@ def test_a_phone_with_an_extension_says_where_the_extension_goes(tmp_path):
                       'cost: standard}\n')
     found = messages(problems_of(provider_tree(tmp_path, org=text)))
     assert any("an extension goes in the number's label" in m for m in found), found
+
+
+def test_a_phone_after_a_spreadsheet_apostrophe_says_to_remove_it(tmp_path):
+    # Copied out of a spreadsheet, the apostrophe that kept the 0 came along.
+    text = MINIMAL + ('phones:\n  - {number: "\u20180238 3000 001", '
+                      'cost: standard}\n')
+    found = messages(problems_of(provider_tree(tmp_path, org=text)))
+    assert any("apostrophe" in m and "write 0238 3000 001" in m
+               for m in found), found
 
 
 def test_a_language_or_phone_listed_twice_is_a_warning(tmp_path):

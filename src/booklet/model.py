@@ -142,6 +142,10 @@ def _phone_chars(value: str) -> str:
         raise ValueError(
             f"'{value}' is not a phone number: an extension goes in the "
             "number's label, for example 'Máy lẻ 12' / 'Extension 12'")
+    if value[:1] in "'\u2018\u2019" and _PHONE_CHARS.match(value[1:]):
+        raise ValueError(
+            f"{value} starts with an apostrophe, which a spreadsheet keeps "
+            f"a number as text with: remove it and write {value[1:]}")
     if not _PHONE_CHARS.match(value):
         raise ValueError(
             f"'{value}' is not a phone number; use digits, spaces, dots, "

@@ -138,14 +138,22 @@ def read_yaml(path: Path, root: Path) -> tuple[Source | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark, start = exc.problem_mark, exc.context_mark
         fix = "check indentation and quoting on that line"
-        if start and mark and start.line != mark.line:
+        line = text.splitlines()[mark.line] if mark and mark.line < len(
+            text.splitlines()) else ""
+        indent = len(line) - len(line.lstrip(" "))
+        if (start and mark and start.line != mark.line
+                and exc.context not in _OPENERS and indent != start.column):
+            # A key indented unlike the keys beside it (three spaces among
+            # twos) ends the group it was meant to be in.
+            fix = (f"line {mark.line + 1} is indented {indent} space(s), the "
+                   f"keys of the group that starts on line {start.line + 1} "
+                   f"by {start.column}: indent it as they are")
+        elif start and mark and start.line != mark.line:
             # An unclosed bracket or quote is found only where the next key
             # starts; the mistake is usually where it was opened.
             opened, closing = _OPENERS.get(exc.context or "", ("value", "end"))
             fix = (f"check the {opened} opened on line {start.line + 1}, column "
                    f"{start.column + 1}: is its closing {closing} missing?")
-        line = text.splitlines()[mark.line] if mark and mark.line < len(
-            text.splitlines()) else ""
         if "\t" in line[:mark.column + 1]:
             # PyYAML's words for it ("cannot start any token") name no tab.
             fix = ("replace the tab on that line with spaces: YAML indents "
