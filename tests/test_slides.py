@@ -16,6 +16,7 @@ from booklet.project import open_project
 from booklet.select import Edition, select
 from tests import pdfcheck
 from tests.conftest import (
+    CONTENT,
     LAYOUTS,
     NO_CONSENT_NAME,
     SECRET_ADDRESS,
@@ -53,6 +54,11 @@ def fictional_project(tmp_path_factory):
 def words(lang: str) -> dict:
     from booklet.layouts import Layouts
     return Layouts(LAYOUTS).get("slides")["text"][lang]
+
+
+def head_spec() -> dict:
+    from booklet.layouts import Layouts
+    return Layouts(LAYOUTS).get("slides")["matrix_head"]
 
 
 def page_titled(pages: list[str], title: str) -> int:
@@ -155,6 +161,144 @@ def test_coverage_matrix_rows_equal_providers_per_category(decks, lang):
                      and e.provider.covers(code) and c.code in e.provider.categories())
                  for c in content.categories]
         assert pdfcheck.text_beside(pdf, page, name) == [" ".join(map(str, cells))]
+
+
+# -- the matrix's column heads, with every category defined -------------------
+
+# Six more categories after the bundled ten: with sixteen columns, long single
+# words ("Reintegration", "Repatriation") are wider than a column.
+MORE_CATEGORIES = [
+    ("identity_papers", "Giấy tờ tùy thân", "Identity papers"),
+    ("financial_aid", "Trợ cấp khẩn cấp", "Financial assistance"),
+    ("repatriation", "Hồi hương", "Repatriation"),
+    ("child_protection", "Bảo vệ trẻ em", "Child protection"),
+    ("transport", "Đi lại", "Transport"),
+    ("peer_support", "Nhóm đồng đẳng", "Peer support"),
+]
+AGREED = """\
+consent: {print: {given: "yes"}, digital: {given: "yes"}}
+verification: {status: verified, date: "2026-10-01", method: phone}
+"""
+
+
+def offering(codes: list[str]) -> str:
+    return "services:\n" + "".join(
+        f'  - {{category: {code}, description: {{vi: "Dịch vụ", en: "Service"}}}}\n'
+        for code in codes)
+
+
+@pytest.fixture(scope="module")
+def every_category(tmp_path_factory):
+    """Both languages of a draft over sixteen categories, a national line
+    offering all of them and a provider in each of twelve provinces (a full
+    matrix slide): lang -> (pdf bytes, category heads in order, page texts)."""
+    import yaml
+
+    root = tmp_path_factory.mktemp("slides-every-category")
+    bundled = yaml.safe_load((CONTENT / "categories.yaml").read_text("utf-8"))
+    categories = bundled["categories"] + [
+        {"code": code, "name": {"vi": vi, "en": en},
+         "short": {"vi": vi, "en": en}, "icon": "info"}
+        for code, vi, en in MORE_CATEGORIES]
+    codes = [c["code"] for c in categories]
+    provinces = yaml.safe_load((CONTENT / "provinces.yaml").read_text("utf-8"))
+    providers = {"national/fict-every.yaml": (
+        'id: fict-every\nname: {vi: "Đường dây Mọi Việc", en: "Every Need Line"}\n'
+        "kind: government_central\ncoverage: national\n"
+        'phones: [{number: "1800 0000", hotline: true, cost: free}]\n'
+        + offering(codes) + AGREED)}
+    for i, province in enumerate(provinces["provinces"][:12]):
+        providers[f"{province['slug']}/fict-{i}.yaml"] = (
+            f'id: fict-{i}\nname: {{vi: "Nơi Thử {i}", en: "Test Place {i}"}}\n'
+            f"kind: ngo\nprovince: \"{province['code']}\"\n"
+            f'phones: [{{number: "0238 3000 {i:03d}", cost: standard}}]\n'
+            + offering(codes[i::12]) + AGREED)
+    content = make_content(root / "content", providers)
+    (content / "categories.yaml").write_text(
+        yaml.safe_dump({"categories": categories}, allow_unicode=True), "utf-8")
+    project = open_project(content, LAYOUTS, root / "output", TODAY)
+    out = {}
+    for lang in ("vi", "en"):
+        pdf, selection = make(project, lang)
+        heads = [pick(c.short, lang)[0] for c in selection.content.categories]
+        out[lang] = (pdf, heads, pdfcheck.text_pages(pdf))
+    assert len(out["en"][1]) == 16
+    return out
+
+
+def matrix_heads(pdf: bytes, pages: list[str], lang: str, heads: list[str]):
+    """Each column head of the matrix slide as drawn: its letters' boxes, type
+    sizes and angles. The heads come between the title and the first row, in
+    the order of `heads`, whatever lines they were broken into."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    t = words(lang)
+    textpage = pdfium.PdfDocument(pdf)[page_titled(pages, t["matrix"])
+                                       ].get_textpage()
+    text = textpage.get_text_range()
+    start = text.index(t["matrix"]) + len(t["matrix"])
+    end = text.index(t["matrix_national"], start)
+    letters = [i for i in range(start, end) if not text[i].isspace()]
+    drawn = "".join(text[i] for i in letters)
+    assert pdfcheck.squash(drawn) == pdfcheck.squash("".join(heads))
+    out, i = [], 0
+    for head in heads:
+        mine = letters[i:i + len(pdfcheck.squash(head))]
+        i += len(mine)
+        out.append({
+            "boxes": [textpage.get_charbox(k) for k in mine],
+            "sizes": {raw.FPDFText_GetFontSize(textpage.raw, k) for k in mine},
+            "angles": {round(raw.FPDFText_GetCharAngle(textpage.raw, k), 2)
+                       for k in mine}})
+    below = min(textpage.get_charbox(k)[3] for k in range(
+        end, end + len(t["matrix_national"])))
+    return out, below
+
+
+def overlap(a: tuple, b: tuple) -> bool:
+    """Whether two (left, bottom, right, top) boxes share any area."""
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def assert_heads_keep_clear(heads: list[dict], below: float) -> None:
+    floor = head_spec()["floor"]
+    for j, head in enumerate(heads):
+        assert min(head["sizes"]) >= floor, (j, head["sizes"])
+        # Above the first row of the grid, by the nationwide label's top.
+        assert min(box[1] for box in head["boxes"]) > below, j
+        for other in heads[j + 1:]:
+            assert not any(overlap(a, b) for a in head["boxes"]
+                           for b in other["boxes"]), j
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_matrix_heads_never_overlap_with_every_category(every_category, lang):
+    pdf, heads, pages = every_category[lang]
+    assert pdfcheck.structural_check(pdf) == []
+    drawn, below = matrix_heads(pdf, pages, lang, heads)
+    assert_heads_keep_clear(drawn, below)
+
+
+def test_matrix_heads_turn_upwards_when_a_word_is_wider_than_its_column(
+        every_category):
+    pdf, heads, pages = every_category["en"]
+    drawn, _ = matrix_heads(pdf, pages, "en", heads)
+    angles = {angle for head in drawn for angle in head["angles"]}
+    assert len(angles) == 1 and 0 not in angles  # one quarter turn for all
+    assert {size for head in drawn for size in head["sizes"]} == {
+        head_spec()["size"]}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_matrix_heads_of_the_bundled_content_stay_level_and_clear(decks, lang):
+    pdf, selection, pages = decks[lang]
+    heads = [pick(c.short, lang)[0] for c in selection.content.categories]
+    drawn, below = matrix_heads(pdf, pages, lang, heads)
+    assert_heads_keep_clear(drawn, below)
+    assert all(head["angles"] == {0} for head in drawn)
+    # Ten columns leave room: the heads give up a point at most.
+    assert min(size for head in drawn for size in head["sizes"]) >= 12
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

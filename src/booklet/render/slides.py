@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.graphics.shapes import Drawing, Group, Rect, String
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import simpleSplit
@@ -16,6 +17,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, KeepInFrame, Paragraph
 
+from booklet.errors import LayoutError
 from booklet.layouts import length
 from booklet.render.fonts import canvas_options, face_name
 
@@ -31,6 +33,17 @@ class Slide:
     kind: str
     title: str
     data: dict = field(default_factory=dict)
+
+
+@dataclass
+class _Heads:
+    """The column heads of a matrix: type size, lines of each head, whether
+    they read upwards, and the depth of the band above the grid."""
+
+    size: float
+    lines: list[list[str]]
+    turned: bool
+    depth: float
 
 
 class Deck:
@@ -279,20 +292,15 @@ class Deck:
         columns = d["columns"]
         label_w = max(stringWidth(r[0], self.bold, size) for r in rows) + 14
         col_w = (width - label_w) / len(columns)
-        head_lines = [simpleSplit(c, self.bold, size - 1, col_w - 6)
-                      for c in columns]
-        head_h = max(len(lines) for lines in head_lines) * size * 1.2 + 8
+        heads = self.matrix_heads(columns, col_w, height)
+        head_h = heads.depth
         # The nationwide row stands apart from the provinces below it.
         apart = 8
         cell_h = min(34, (height - head_h - apart) / len(rows))
         drawing = self.drawing(width, height)
-        for j, lines in enumerate(head_lines):
-            cx = label_w + (j + 0.5) * col_w
-            for k, line in enumerate(lines):
-                drawing.add(String(cx, height - (k + 1) * size * 1.2, line,
-                                   fontName=self.bold, fontSize=size - 1,
-                                   fillColor=self.color["ink"],
-                                   textAnchor="middle"))
+        for j, lines in enumerate(heads.lines):
+            self.matrix_head(drawing, heads, lines, label_w + (j + 0.5) * col_w,
+                             height - head_h)
         top = max(d["max"], 1)
         for i, (label, counts, national) in enumerate(rows):
             y = height - head_h - (i + 1) * cell_h - (apart if i else 0)
@@ -309,6 +317,74 @@ class Deck:
                                    str(n), fontName=self.bold, fontSize=size,
                                    fillColor=ink, textAnchor="middle"))
         return drawing
+
+    def matrix_heads(self, columns: list[str], col_w: float, height: float
+                     ) -> _Heads:
+        """The largest heads that keep clear of each other: level ones if
+        they fit at the floor size or above, else heads that read upwards
+        (layout `matrix_head`)."""
+        spec = self.layout["matrix_head"]
+        sizes = range(int(spec["size"]), int(spec["floor"]) - 1, -1)
+        # Level heads read best, so they win while they fit, even smaller.
+        for size in sizes:
+            gap = spec["gap"] * size
+            lines = [simpleSplit(c, self.bold, size, col_w - gap) for c in columns]
+            widths = [self.widest(ls, size) for ls in lines]
+            # A long word may reach over a short neighbour's column, but not
+            # past the last column nor within `gap` of the next head.
+            if (max(map(len, lines)) <= spec["lines"] and widths[-1] <= col_w
+                    and all((a + b) / 2 + gap <= col_w
+                            for a, b in pairwise(widths))):
+                return _Heads(size, lines, False,
+                              max(map(len, lines)) * size * 1.2 + 8)
+        # Turned, a head's lines sit side by side across the column, so the
+        # column's width says how many. The band is as shallow as the head
+        # that needs most allows; in it, a head takes as few lines as it can.
+        for size in sizes:
+            room = col_w - spec["gap"] * size
+            across = max(1, min(spec["lines"], int(room // (size * 1.2))))
+            measure = max(self.narrowest(c, size, across) for c in columns)
+            depth = measure + 10
+            if depth <= height * spec["depth"] or size == sizes[-1]:
+                return _Heads(size, [simpleSplit(c, self.bold, size, measure)
+                                     for c in columns], True, depth)
+        raise LayoutError(
+            f"slides layout: matrix_head floor {spec['floor']} is above its size "
+            f"{spec['size']}; set a floor at or below the size")
+
+    def matrix_head(self, drawing: Drawing, heads: _Heads, lines: list[str],
+                    cx: float, base: float) -> None:
+        """One column head, centred on `cx`, standing on the grid at `base`."""
+        size, lead = heads.size, heads.size * 1.2
+        style = dict(fontName=self.bold, fontSize=size,
+                     fillColor=self.color["ink"])
+        if not heads.turned:
+            # Bottom-aligned, so a one-line head sits on its column; drawn
+            # top line first, so the text comes out of the PDF in order.
+            for k, line in enumerate(lines):
+                y = base + 4 + size * 0.25 + (len(lines) - 1 - k) * lead
+                drawing.add(String(cx, y, line, textAnchor="middle", **style))
+            return
+        # Rotated a quarter turn anticlockwise: the text runs up from the grid
+        # and the first line is the leftmost, as a tilted head reads them.
+        for k, line in enumerate(lines):
+            x = cx + (k - (len(lines) - 1) / 2) * lead + size * 0.35
+            drawing.add(Group(String(0, 0, line, textAnchor="start", **style),
+                              transform=(0, 1, -1, 0, x, base + 6)))
+
+    def widest(self, lines: list[str], size: float) -> float:
+        return max((stringWidth(line, self.bold, size) for line in lines),
+                   default=0.0)
+
+    def narrowest(self, text: str, size: float, most: int) -> float:
+        """The narrowest measure that sets `text` in at most `most` lines."""
+        words = text.split()
+        # A hair over each run's width, so rounding never breaks the run.
+        measures = sorted({stringWidth(" ".join(words[i:j]), self.bold, size)
+                           + 0.01 for i in range(len(words))
+                           for j in range(i + 1, len(words) + 1)})
+        return next((m for m in measures
+                     if len(simpleSplit(text, self.bold, size, m)) <= most), 0.0)
 
     def cell_colours(self, n: int, top: int, national: bool):
         if n == 0:
