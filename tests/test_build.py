@@ -217,8 +217,11 @@ def test_content_cache_is_keyed_by_file_bytes(fictional, tmp_path, monkeypatch):
     first = fictional.check(cache=True)
     cached = list((tmp_path / "cache").rglob("content-*.pickle"))
     assert len(cached) == 1
-    # Confidential data never sits in the shared output folder.
+    # Confidential data never sits in the shared output folder, and in the
+    # cache it is for the user alone.
     assert not list(fictional.output_dir.rglob("*.pickle"))
+    assert cached[0].stat().st_mode & 0o777 == 0o600
+    assert cached[0].parent.stat().st_mode & 0o777 == 0o700
     again = fictional.check(cache=True)
     assert [str(p) for p in again] == [str(p) for p in first]
     path = fictional.content_dir / "providers" / "ha-tinh" / "fict-clinic.yaml"

@@ -68,7 +68,10 @@ class Project:
         if path is not None:
             for old in path.parent.glob("content-*.pickle"):
                 old.unlink(missing_ok=True)
-            write_atomic(path, pickle.dumps((self.loaded.content, self.problems)))
+            # Private: it holds internal notes, consent records and
+            # confidential addresses.
+            write_atomic(path, pickle.dumps((self.loaded.content, self.problems)),
+                         private=True)
         return self.problems
 
     def _cache_path(self) -> Path | None:

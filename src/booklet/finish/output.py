@@ -51,11 +51,14 @@ def _umask() -> int:
 _UMASK = _umask()
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
+def write_atomic(path: Path, data: bytes, private: bool = False) -> bool:
     """Write `data` to `path` through a temporary file and a rename, so that an
     interrupted build leaves the previous file intact. Returns False, touching
-    nothing, when the file already holds exactly `data`."""
+    nothing, when the file already holds exactly `data`. A `private` file and
+    its folder are for the user alone (0600 and 0700)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if private:
+        path.parent.chmod(0o700)
     if (path.exists() and path.stat().st_size == len(data)
             and path.read_bytes() == data):
         return False
@@ -67,7 +70,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp makes files private (0600); outputs are shared documents.
-        os.chmod(tmp, 0o666 & ~_UMASK)
+        if not private:
+            os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
