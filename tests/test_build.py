@@ -248,5 +248,6 @@ def test_edition_with_everyone_left_out_is_not_written(fake, monkeypatch):
         "nothing left to publish: all 3 provider(s) in scope were left out "
         "(verified on 2026-11-01, more than 12 months ago: 1; print consent to "
         "publish refused: 1; verified on 2026-10-01, more than 12 months ago: 1); "
-        "nothing was written")
+        "nothing was written. Fix: verify the entries again and update "
+        "verification.date; or build without --final for a draft to review")
     assert result.written == []

@@ -119,6 +119,14 @@ def test_a_key_indented_unlike_its_neighbours_is_named_as_such(tmp_path):
                            "that starts on line 3 by 2: indent it as they are")
 
 
+def test_a_missing_field_of_fixed_values_lists_them(tmp_path):
+    root = provider_tree(tmp_path, org=MINIMAL.replace("kind: ngo\n", ""))
+    (problem,) = load_content(root).problems
+    assert problem.field == "kind"
+    assert problem.fix.startswith("add 'kind:' with a value: one of ")
+    assert "government_provincial" in problem.fix and "ngo" in problem.fix
+
+
 def test_unknown_field_suggests_the_right_one(tmp_path):
     root = provider_tree(tmp_path, org=MINIMAL + "webiste: https://a.example\n")
     found = messages(load_content(root).problems)

@@ -474,8 +474,19 @@ def _nothing_left(selection: Selection) -> str:
     reasons = Counter(d.reason for d in selection.decisions
                       if d.action == "excluded")
     listed = "; ".join(f"{reason}: {n}" for reason, n in reasons.most_common())
+    fixes = []
+    if any(reason.startswith("no ") and "consent" in reason for reason in reasons):
+        fixes.append("record each consent once it is given, in the provider's "
+                     "file (consent: print/digital: given: yes, with its date)")
+    if any(reason.startswith("verified on") for reason in reasons):
+        fixes.append("verify the entries again and update verification.date")
+    if selection.edition.final:
+        fixes.append("or build without --final for a draft to review")
+    elif selection.edition.skip_unverified:
+        fixes.append("or build without --skip-unverified")
     return (f"nothing left to publish: all {sum(reasons.values())} provider(s) "
-            f"in scope were left out ({listed}); nothing was written")
+            f"in scope were left out ({listed}); nothing was written"
+            + (". Fix: " + "; ".join(fixes) if fixes else ""))
 
 
 def _failure(job: Job, exc: Exception) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import enum
 import logging
 import re
 from pathlib import Path
@@ -140,6 +141,21 @@ def _explain(err: dict, fields: list[str]) -> tuple[str, str]:
     return message, "correct the value"
 
 
+def _choices(model: type[BaseModel], name) -> str:
+    """': one of a, b' when field `name` of `model` takes one of fixed values."""
+    import typing
+
+    info = model.model_fields.get(name)
+    kind = info.annotation if info else None
+    if typing.get_origin(kind) is typing.Literal:
+        values = [str(v) for v in typing.get_args(kind)]
+    elif isinstance(kind, type) and issubclass(kind, enum.Enum):
+        values = [str(member.value) for member in kind]
+    else:
+        return ""
+    return ": one of " + ", ".join(values)
+
+
 def validate_source(model: type[BaseModel], source: Source, base: tuple = ()):
     """Validate `source.data[base]` as `model`; return (object, problems)."""
     data = source.data
@@ -155,6 +171,8 @@ def validate_source(model: type[BaseModel], source: Source, base: tuple = ()):
             parent = _model_at(model, err["loc"][:-1])
             fields = list(parent.model_fields) if parent else []
             message, fix = _explain(err, fields)
+            if err["type"] == "missing" and parent:
+                fix += _choices(parent, err["loc"][-1])
             problems.append(Problem(
                 "error", source.file, source.line_of(path), field, message, fix))
         return None, problems

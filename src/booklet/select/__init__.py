@@ -51,7 +51,8 @@ class Edition:
         if self.show_confidential and self.audience != "caseworker":
             raise EditionError(
                 "confidential addresses can only be shown to the caseworker "
-                "audience; drop --show-confidential or build a caseworker product")
+                "audience; drop --show-confidential, or build a caseworker "
+                "product: inserts, or the directory with --audience caseworker")
 
     @property
     def draft(self) -> bool:
