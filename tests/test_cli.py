@@ -204,3 +204,12 @@ def test_a_stopped_final_build_of_every_place_withdraws_one_it_cannot_plan(
     left = {p.stem for p in (out / "leaflets").glob("*.pdf")}
     assert not {n for n in left if "-vi+en" in n}
     assert {*ENGLISH, *(f"{n}-phone" for n in ENGLISH)} <= left
+
+
+def test_the_empty_workbook_goes_into_the_output_folder_asked_for(tmp_path):
+    # It went into ./output whatever --output said.
+    content = make_content(tmp_path / "content")
+    out = tmp_path / "elsewhere"
+    assert main(["template", "--content", str(content), "--layouts", str(LAYOUTS),
+                 "--output", str(out)]) == 0
+    assert [p.name for p in out.iterdir()] == ["data-collection.xlsx"]

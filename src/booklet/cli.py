@@ -107,10 +107,12 @@ def parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, parents=[common], help=helptext)
         # The filled workbook holds internal notes and consent records: by
         # default it goes beside the content, not into the shared output/.
-        default = ("output/data-collection.xlsx" if name == "template"
-                   else "content-export.xlsx")
-        cmd.add_argument("workbook", nargs="?", type=Path, default=Path(default),
-                         help="where to write the .xlsx file")
+        # The empty one is shared, in the --output folder.
+        default = None if name == "template" else Path("content-export.xlsx")
+        cmd.add_argument("workbook", nargs="?", type=Path, default=default,
+                         help="where to write the .xlsx file (default: "
+                         + ("data-collection.xlsx in the --output folder)"
+                            if default is None else f"{default})"))
     imp = sub.add_parser("import", parents=[common],
                          help="update content/ from a filled workbook")
     imp.add_argument("workbook", type=Path, help="the .xlsx file to read")
@@ -280,8 +282,9 @@ def cmd_workbook(args) -> int:
 
     project = _project(args)
     if args.command == "template":
-        excel.write_template(project, args.workbook)
-        print(f"wrote {args.workbook}", file=sys.stderr)
+        path = args.workbook or project.output_dir / "data-collection.xlsx"
+        excel.write_template(project, path)
+        print(f"wrote {path}", file=sys.stderr)
         return EXIT_OK
     if args.command == "export":
         excel.write_export(project, args.workbook)
