@@ -306,6 +306,9 @@ def main(argv: list[str] | None = None) -> int:
     level = logging.DEBUG if args.verbose else (
         logging.ERROR if args.quiet else logging.WARNING)
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
+    # --verbose is about booklet's steps; fontTools would log every table it
+    # reads from every font.
+    logging.getLogger("fontTools").setLevel(max(level, logging.WARNING))
     commands = {"check": cmd_check, "build": cmd_build, "template": cmd_workbook,
                 "export": cmd_workbook, "import": cmd_workbook}
     try:
