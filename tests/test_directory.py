@@ -91,6 +91,20 @@ def test_a_layout_of_ones_own_is_named_in_its_errors(tmp_path):
     assert "'directory:' in that file (../fonts) is read from" in str(err.value)
 
 
+def test_a_misspelt_setting_in_a_layout_of_ones_own_is_refused(tmp_path):
+    # Merged, 'bdy' was kept beside 'body' and changed nothing, without a word.
+    from booklet.errors import LayoutError
+    from booklet.layouts import Layouts
+    layouts = copy_layouts(tmp_path / "layouts")
+    (layouts / "big.yaml").write_text(
+        "extends: print\ntype:\n  bdy: 10\n", encoding="utf-8")
+    with pytest.raises(LayoutError) as err:
+        Layouts(layouts).get("big")
+    assert str(err.value) == (
+        f"{layouts / 'big.yaml'}: 'type.bdy' is not a setting of the layout "
+        "'print' it extends; did you mean 'type.body'?")
+
+
 def test_two_ways_of_choosing_provinces_are_refused(bundled):
     with pytest.raises(BookletError) as err:
         directory.plan(bundled, {"region": "north-central-coast", "province": ["40"]})

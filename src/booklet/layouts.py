@@ -3,6 +3,7 @@ from Jinja2 templates and per-language strings."""
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from pathlib import Path
@@ -67,7 +68,9 @@ class Layouts:
             raise LayoutError(f"{path}: a layout must be a mapping of settings")
         base = data.pop("extends", None)
         if base:
-            data = _merge(self.get(base), data)
+            inherited = self.get(base)
+            _typos(inherited, data, path, base)
+            data = _merge(inherited, data)
         return data
 
     def fonts(self) -> dict[str, dict[str, Path]]:
@@ -129,6 +132,23 @@ class Layouts:
     def files(self) -> list[Path]:
         """Every file that shapes the output, for build fingerprints."""
         return sorted(p for p in self.root.rglob("*") if p.is_file())
+
+
+def _typos(base: dict, over: dict, path: Path, name: str, at: str = "") -> None:
+    """Refuse a setting that `base` lacks and that is one slip from one it
+    has: merged, a misspelt key (type.bdy) would be kept and have no effect,
+    without a word. Keys far from every inherited one are new settings."""
+    for key, value in over.items():
+        if key in base:
+            if isinstance(value, dict) and isinstance(base[key], dict):
+                _typos(base[key], value, path, name, f"{at}{key}.")
+            continue
+        near = difflib.get_close_matches(str(key), [str(k) for k in base],
+                                         n=1, cutoff=0.75)
+        if near:
+            raise LayoutError(
+                f"{path}: '{at}{key}' is not a setting of the layout '{name}' it "
+                f"extends; did you mean '{at}{near[0]}'?")
 
 
 def _merge(base: dict, over: dict) -> dict:
