@@ -68,11 +68,13 @@ def test_no_phone_and_no_website_gives_no_payload():
     assert payload("vcard", Contact(id="n", name="N")) is None
 
 
-def test_discreet_card_with_a_website_only_gives_no_payload():
+def test_a_website_only_opens_it_and_a_discreet_one_gives_no_payload():
+    # A card with no number would only offer to save a name, under a caption
+    # that says "Scan to open the website".
     web_only = Contact(id="w", name="W", discreet_name="Hỗ trợ 1",
                        website="www.x.org")
     assert payload("vcard", web_only, discreet=True) is None
-    assert b"URL:https://www.x.org" in payload("vcard", web_only)
+    assert payload("vcard", web_only) == b"https://www.x.org"
 
 
 def test_url_payload_without_base_says_what_to_add():

@@ -17,7 +17,6 @@ from booklet.compose.text import (
     shown_number,
     sort_key,
     tel_uri,
-    web_address,
 )
 from booklet.compose.vcard import Contact, dialled, payload, tel, vcard
 from booklet.errors import LayoutError
@@ -300,17 +299,12 @@ def fallbacks(kind: str, contact: Contact, data: bytes | None,
               discreet: bool) -> tuple[bytes, ...]:
     """What a vCard code may shrink to, shortest last, each shorter than
     the one before: the name and numbers alone, then a tel: code calling the
-    first number; with no number to call, the name and website, then the
-    website alone. tel: and URL codes have nothing shorter to offer."""
-    if kind != "vcard" or data is None:
+    first number. A contact with no number to call already has the shortest
+    code, its website; tel: and URL codes have nothing shorter to offer."""
+    if kind != "vcard" or data is None or not dialled(contact):
         return ()
-    if dialled(contact):
-        bare = replace(contact, address="", website="", hours="")
-        shorter = (vcard(bare, discreet), tel(contact))
-    else:
-        # A discreet code holds no website, so it has no payload at all here.
-        bare = replace(contact, address="", hours="")
-        shorter = (vcard(bare, discreet), web_address(contact.website).encode())
+    bare = replace(contact, address="", website="", hours="")
+    shorter = (vcard(bare, discreet), tel(contact))
     found: list[bytes] = []
     for option in shorter:
         if option and len(option) < len(found[-1] if found else data):

@@ -96,6 +96,11 @@ def payload(kind: str, contact: Contact, discreet: bool = False,
         # save a bare name under a caption that promises a number.
         if discreet and not dialled(contact):
             return None
+        if not dialled(contact):
+            # With no number, a card would only offer to save a name; the
+            # website itself is what the reader can use, and the caption
+            # says "Scan to open the website".
+            return web_address(contact.website).encode("utf-8")
         return vcard(contact, discreet)
     if kind == "tel":
         if dialled(contact):

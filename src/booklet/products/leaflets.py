@@ -172,10 +172,8 @@ def make(project, job: Job, selection: Selection) -> Made:
             holds = f"only calls {data.decode()[4:]}"
         elif not data.startswith(b"BEGIN:VCARD"):
             holds = f"only opens {data.decode()}"
-        elif b"TEL" in data:
-            holds = "saves only its name and numbers (no address, website or hours)"
         else:
-            holds = "saves only its name and website (no address or hours)"
+            holds = "saves only its name and numbers (no address, website or hours)"
         warnings.append(
             f"{where}: provider '{provider}': its whole contact does not fit a "
             f"QR code here, so its code {holds}; give it a shorter short_name, "
