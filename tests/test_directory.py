@@ -446,6 +446,16 @@ def test_row_labels_sit_on_the_baseline_of_their_text(bundled_built, bundled):
                    for line in pdfcheck.lines_top_down(pdf, page)), key
 
 
+def test_a_row_label_comes_before_its_text_when_copied(bundled_built, bundled):
+    # The PDF has no tags, so copied text (and what a screen reader reads)
+    # follows the drawing order: it gave "https://bluedragon.org Website".
+    for key in ("directory-en-screen", "directory-vi-screen"):
+        strings = bundled.layouts.strings(key.split("-")[1])
+        text = "\n".join(pdfcheck.text_pages(main_pdf(bundled_built, key)))
+        assert f"{strings['website']} https://bluedragon.org" in text, key
+        assert f"{strings['phone']} +84 4 3717 0544" in text, key
+
+
 def test_no_page_opens_with_the_state_rows_of_an_entry(bundled_built, bundled):
     for key in KEYS:
         strings = bundled.layouts.strings(key.split("-")[1])

@@ -156,8 +156,8 @@ class Hanging(Flowable):
 
     def draw(self):
         canv = self.canv
-        self.body.drawOn(canv, self.indent,
-                         self.height - self.body_height - self.shift)
+        # The label first: text is read and copied from an untagged PDF in
+        # the order it is drawn ("Address 12 Main Street", not the reverse).
         if self.label is not None:
             # A label may be shared by many rows: wrap it again at this width.
             self.label.wrap(self.indent - 3, self.height)
@@ -169,6 +169,8 @@ class Hanging(Flowable):
             top = self.height - max(0.0, (self.first_line - self.icon_size) / 2)
             icon(canv, name, 0, top - self.icon_size, self.icon_size,
                  fill, ink, crossed, *cross)
+        self.body.drawOn(canv, self.indent,
+                         self.height - self.body_height - self.shift)
 
 
 def _size(para) -> float:
