@@ -8,6 +8,7 @@ import unicodedata
 
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 
 from booklet import build as build_module
@@ -268,6 +269,28 @@ def test_nothing_is_printed_within_5_mm_of_a_fold_or_the_trim(built, expected):
                 x = int(fold * PX)
                 columns = image[:, x - band:x + band]
                 assert columns.min() > 250, (name, page, f"fold at {fold} mm")
+
+
+def test_providers_sit_in_the_middle_of_their_panel(built, expected):
+    # Laid out at the narrow flap's width, they kept 7 mm from one fold of a
+    # 100 mm panel and 10 mm from the other. The hairlines between providers
+    # span their column.
+    rules = 0
+    for name in expected:
+        doc = pdfium.PdfDocument(built[name])
+        for page in range(2):
+            edges = [0.0, *FOLDS[page], 297.0]
+            for obj in doc[page].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH],
+                                             max_depth=5):
+                left, bottom, right, top = (v / pdfcheck.MM for v in obj.get_bounds())
+                if top - bottom > 0.5 or right - left < 60:
+                    continue
+                start = max(e for e in edges if e <= left)
+                end = min(e for e in edges if e >= right)
+                assert abs((left - start) - (end - right)) < 0.2, (
+                    name, page, round(left, 1), round(right, 1))
+                rules += 1
+    assert rules > len(expected)
 
 
 def _panel_text(pdf: bytes, page: int, left_mm: float, right_mm: float) -> str:

@@ -1365,12 +1365,25 @@ def _place(leaflet, layout, layouts, sheet: Sheet, flow: list[str], scale: float
         layout["blocks"].get("offset_share", 0.0))
     for panel, group, cap, (_, between) in zip(panels, groups, caps, spreads,
                                                strict=True):
-        panel.contents = [_column(group, pieces, width, cap, between, offset)]
+        # Laid out at the narrowest panel's width so that they can flow
+        # between panels, the providers sit in the middle of a wider one:
+        # the same margin at both of its folds.
+        dx = (panel.inner_width - width) / 2
+        panel.contents = [_shifted(
+            _column(group, pieces, width, cap, between, offset), dx)]
         if not group and panel.role != "back":
             panel.contents = [pieces.notes(panel)]
         if panel.role == "back":
-            panel.contents.append(_at_bottom(footer, panel))
+            panel.contents.append(_shifted(_at_bottom(footer, panel), dx))
     return None
+
+
+def _shifted(piece: Piece, dx: float) -> Piece:
+    """`piece` painted `dx` to the right."""
+    if not dx:
+        return piece
+    return Piece(piece.height, lambda c, x, top: piece.paint(c, x + dx, top),
+                 piece.width)
 
 
 def _spread(blocks: list[Block], cap: float, gap: float, gap_max: float,
