@@ -27,6 +27,18 @@ def test_every_product_builds_from_a_hundred_providers(built):
     assert result.ok, result.failures
 
 
+def test_every_pdf_is_dated_on_its_edition_date(built):
+    # A viewer showed every file as created on 1 January 2000.
+    project, _ = built
+    day = project.content.document.settings.edition_date
+    stamp = f"D:{day:%Y%m%d}000000+00'00'"
+    pdfs = sorted(project.output_dir.rglob("*.pdf"))
+    assert {p.parent.name for p in pdfs} >= {"directory", "leaflets", "inserts"}
+    for pdf in pdfs:
+        meta = pdfcheck.metadata(pdf)
+        assert (meta.get("/CreationDate"), meta.get("/ModDate")) == (stamp, stamp), pdf
+
+
 def test_every_provider_is_in_each_directory(built):
     # A row that cannot be placed must fail the build, never drop an entry.
     project, _ = built

@@ -83,6 +83,10 @@ def impose(pdf: bytes, sheet: tuple[float, float], title: str = "",
         page[NameObject("/Contents")] = writer._add_object(content)
         page[NameObject("/Resources")] = DictionaryObject(
             {NameObject("/XObject"): xobjects})
+    # The source's title, author, subject and dates describe the imposed
+    # file as well.
+    if reader.metadata:
+        writer.add_metadata(dict(reader.metadata))
     describe(writer, title=title, lang=lang)
     out = io.BytesIO()
     writer.write(out)

@@ -4,6 +4,7 @@ the compaction of finished screen PDFs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from pypdf import PdfWriter
@@ -22,6 +23,19 @@ def describe(writer: PdfWriter, title: str = "", subject: str = "",
         writer.add_metadata(info)
     if lang:
         writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
+
+
+# The date ReportLab writes for "now" when rl_config.invariant is set, so
+# that the same content gives the same bytes.
+_INVARIANT = b"(D:20000101000000+00'00')"
+
+
+def dated(pdf: bytes, day: dt.date) -> bytes:
+    """`pdf` (as ReportLab wrote it) created and modified on `day`, the
+    edition date: a viewer showed every file as made on 1 January 2000. The
+    dates are the same length, so the file's cross-reference offsets hold."""
+    stamp = f"(D:{day:%Y%m%d}000000+00'00')".encode()
+    return pdf.replace(_INVARIANT, stamp)
 
 
 def compact(pdf: bytes) -> bytes:

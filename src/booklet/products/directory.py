@@ -10,7 +10,7 @@ from booklet.compose.directory import compose
 from booklet.errors import BookletError, LayoutError
 from booklet.finish.impose import impose
 from booklet.finish.output import Artifact
-from booklet.finish.pdfmeta import can_compact, compact
+from booklet.finish.pdfmeta import can_compact, compact, dated
 from booklet.layouts import length
 from booklet.products import Job, Made, edition_from
 from booklet.render.directory import render
@@ -181,6 +181,7 @@ def _make(project, job: Job, selection: Selection) -> Made:
     register(layouts.fonts())
     book = compose(selection, layouts, layout, lang)
     pdf, pages, blanks = render(book, print_=medium == "print")
+    pdf = dated(pdf, selection.content.document.settings.edition_date)
     log.info("%s: %d pages (%d blank), %d entries", job.key, pages, blanks,
              len(selection.entries))
     warnings = list(book.warnings)

@@ -10,6 +10,7 @@ from booklet.compose.insert import compose
 from booklet.compose.text import pick
 from booklet.errors import BookletError
 from booklet.finish.output import Artifact
+from booklet.finish.pdfmeta import dated
 from booklet.products import Job, Made, edition_from
 from booklet.render.insert import render
 from booklet.select import select
@@ -72,6 +73,7 @@ def make(project, job: Job, selection) -> Made:
     area = _area_name(content, job.param("region"), codes, lang)
     ins = compose(selection, strings, lang, area, codes)
     data, pages = render(ins, project.layouts, strings)
+    data = dated(data, content.document.settings.edition_date)
     warnings = []
     if not ins.sections:
         warnings.append(

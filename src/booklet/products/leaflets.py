@@ -7,6 +7,7 @@ import logging
 from booklet.compose.leaflet import LANGS, compose
 from booklet.errors import EditionError
 from booklet.finish.output import Artifact
+from booklet.finish.pdfmeta import dated
 from booklet.model import Content, Text
 from booklet.products import Job, Made, edition_from
 from booklet.render.leaflet import render, shortened
@@ -194,4 +195,5 @@ def make(project, job: Job, selection: Selection) -> Made:
         warnings.append(f"{where}: type reduced to {round(rendered.scale * 100)}% "
                         "to fit the panels")
     log.info("%s: %d page(s)", where, rendered.pages)
-    return Made([Artifact(job.outputs[0], rendered.pdf, rendered.pages)], warnings)
+    pdf = dated(rendered.pdf, selection.content.document.settings.edition_date)
+    return Made([Artifact(job.outputs[0], pdf, rendered.pages)], warnings)

@@ -8,6 +8,7 @@ from booklet.compose.summary import Summary, summarise
 from booklet.compose.text import format_count, format_date, pick
 from booklet.errors import LayoutError
 from booklet.finish.output import Artifact
+from booklet.finish.pdfmeta import dated
 from booklet.products import Job, Made, edition_from
 from booklet.products.docx import langs_from
 from booklet.render import fonts
@@ -58,6 +59,7 @@ def make(project, job: Job, selection: Selection) -> Made:
     renderer = Deck(furniture["layout"], furniture["lang"], furniture["stamp"],
                     furniture["footer"], furniture["meta"])
     data, pages = renderer.draw(slides)
+    data = dated(data, selection.content.document.settings.edition_date)
     return Made([Artifact(job.outputs[0], data, pages, "pdf")],
                 printed=repr((furniture, slides)))
 
