@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("/tmp/booklet-floor.pdf"),
                         help="where to write the redrawn PDF")
     args = parser.parse_args(argv)
+    if not args.pdf.is_file():
+        parser.error(f"{args.pdf}: no such file; build one first, for example "
+                     "with benchmarks/run.py --sizes 1000 --keep /tmp/bench")
     layouts = Layouts(LAYOUTS)
     register(layouts.fonts())
     family = layouts.get("print")["family"]
