@@ -166,6 +166,15 @@ class _Grid(Table):
         super()._calc(available_width, available_height)
         self._measured_at = available_width
 
+    def _splitCell(self, value, style, oldHeight, newHeight, width):
+        # ReportLab splits a cell's flowables at the column's whole width but
+        # draws them inside its padding, where lines are shorter: a field
+        # split across pages took a line more than measured and ran into the
+        # footer. Measured at the narrower width, the estimate errs on the
+        # safe side.
+        inner = width - style.leftPadding - style.rightPadding
+        return super()._splitCell(value, style, oldHeight, newHeight, inner)
+
     def split(self, available_width, available_height):
         parts = super().split(available_width, available_height)
         if len(parts) == 2:
