@@ -95,6 +95,7 @@ def test_a_misspelt_setting_in_a_layout_of_ones_own_is_refused(tmp_path):
     # Merged, 'bdy' was kept beside 'body' and changed nothing, without a word.
     from booklet.errors import LayoutError
     from booklet.layouts import Layouts
+    from booklet.project import open_project
     layouts = copy_layouts(tmp_path / "layouts")
     (layouts / "big.yaml").write_text(
         "extends: print\ntype:\n  bdy: 10\n", encoding="utf-8")
@@ -103,6 +104,22 @@ def test_a_misspelt_setting_in_a_layout_of_ones_own_is_refused(tmp_path):
     assert str(err.value) == (
         f"{layouts / 'big.yaml'}: 'type.bdy' is not a setting of the layout "
         "'print' it extends; did you mean 'type.body'?")
+    # In a list that replaces an inherited one (it stopped the build with
+    # an internal KeyError).
+    (layouts / "folds.yaml").write_text(
+        "extends: leaflet-trifold\nsides:\n  - name: outside\n    panels:\n"
+        "      - {name: flap, widht: 97mm, role: hotlines}\n", encoding="utf-8")
+    with pytest.raises(LayoutError) as err:
+        Layouts(layouts).get("folds")
+    assert str(err.value).endswith(
+        "'sides[0].panels[0].widht' is not a setting of the layout "
+        "'leaflet-trifold' it extends; did you mean 'sides[0].panels[0].width'?")
+    # Asked for by name, it is not 'no layout' (which it was called).
+    project = open_project(make_content(tmp_path / "content"), layouts,
+                           tmp_path / "output", TODAY)
+    with pytest.raises(LayoutError) as err:
+        directory.plan(project, {"layout": "big"})
+    assert "did you mean 'type.body'?" in str(err.value)
 
 
 def test_two_ways_of_choosing_provinces_are_refused(bundled):

@@ -26,7 +26,8 @@ def length(value: object, where: str = "") -> float:
     match = _LENGTH.match(str(value))
     if not match:
         raise LayoutError(
-            f"{where}: '{value}' is not a length; write a number and a unit "
+            (f"{where}: " if where else "a layout setting: ")
+            + f"'{value}' is not a length; write a number and a unit "
             "(mm, cm, in or pt), for example 3mm")
     return float(match.group(1)) * _UNITS[match.group(2)]
 
@@ -142,6 +143,16 @@ def _typos(base: dict, over: dict, path: Path, name: str, at: str = "") -> None:
         if key in base:
             if isinstance(value, dict) and isinstance(base[key], dict):
                 _typos(base[key], value, path, name, f"{at}{key}.")
+            elif isinstance(value, list) and isinstance(base[key], list):
+                # A list replaces the inherited one; its items are checked
+                # against the settings the inherited items use.
+                known: dict = {}
+                for item in base[key]:
+                    if isinstance(item, dict):
+                        known = _merge(known, item)
+                for i, item in enumerate(value):
+                    if known and isinstance(item, dict):
+                        _typos(known, item, path, name, f"{at}{key}[{i}].")
             continue
         near = difflib.get_close_matches(str(key), [str(k) for k in base],
                                          n=1, cutoff=0.75)

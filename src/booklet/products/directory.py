@@ -74,14 +74,13 @@ def _sheet_name(layout: dict) -> str:
 def _medium(layouts, name: str) -> str:
     """What a directory layout is for, print or screen (its `medium`): that
     decides which consent applies, links, and the imposed copy."""
-    try:
-        layout = layouts.get(name)
-    except BookletError as exc:
+    if not (layouts.root / f"{name}.yaml").is_file():
         raise BookletError(
             f"directory: no layout '{name}' for --layout; use print, screen or "
             f"the name of a file in {layouts.root} whose medium is print or "
-            "screen") from exc
-    medium = layout.get("medium")
+            "screen")
+    # A layout that exists but is wrong says what is wrong with it.
+    medium = layouts.get(name).get("medium")
     if medium not in ("print", "screen"):
         raise BookletError(
             f"directory: {layouts.root / (name + '.yaml')} is not a directory "
@@ -202,7 +201,12 @@ def _make(project, job: Job, selection: Selection) -> Made:
             raise LayoutError(
                 f"layouts/{layout}.yaml: impose.sheet is missing; give the sheet "
                 "size, for example [297mm, 210mm]")
-        imposed, sides = impose(pdf, (length(sheet[0]), length(sheet[1])),
+        where = f"layouts/{layout}.yaml: impose.sheet"
+        if not isinstance(sheet, list) or len(sheet) != 2:
+            raise LayoutError(f"{where}: give the sheet's width and height, for "
+                              "example [297mm, 210mm]")
+        imposed, sides = impose(pdf, (length(sheet[0], where),
+                                      length(sheet[1], where)),
                                 title=book.title, lang=lang)
         artifacts.append(Artifact(job.outputs[1], imposed, sides))
     if book.layout.get("hyphenate", {}).get(lang) and not has_pyphen():
