@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from booklet.compose.vcard import Contact, escape, payload, tel, url, vcard
@@ -121,3 +123,14 @@ def test_symbol_path_paints_exactly_the_dark_modules():
         painted[row, int(c):int(c) + int(w)] = True
     assert code.path.endswith("\nf")
     assert (painted == code.modules).all()
+
+
+def test_a_website_with_vietnamese_letters_is_coded_as_plain_ascii():
+    # Raw UTF-8 in a code with no ECI read as 'phÃ²ng...' in a strict scanner.
+    site = Contact(id="w", name="W", website="https://phònghưcấu.example/dịch-vụ")
+    data = payload("vcard", site)
+    assert data.isascii()
+    assert data.startswith(b"https://xn--")
+    assert data.endswith(b"/d%E1%BB%8Bch-v%E1%BB%A5")
+    card = payload("vcard", replace(site, phones=("0239 3000 101",)))
+    assert b"URL:https://xn--" in card

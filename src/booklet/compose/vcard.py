@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from booklet.compose.text import dial_string, web_address
+from booklet.compose.text import dial_string, web_link
 from booklet.errors import LayoutError
 
 PAYLOADS = ("vcard", "tel", "url")
@@ -50,7 +50,7 @@ def vcard(contact: Contact, discreet: bool = False) -> bytes:
     if contact.address and not discreet:
         lines.append(f"ADR;TYPE=WORK:;;{escape(contact.address)};;;;")
     if contact.website and not discreet:
-        lines.append(f"URL:{web_address(contact.website)}")
+        lines.append(f"URL:{web_link(contact.website)}")
     if contact.hours:
         lines.append(f"NOTE:{escape(contact.hours)}")
     lines.append("END:VCARD")
@@ -100,10 +100,10 @@ def payload(kind: str, contact: Contact, discreet: bool = False,
             # With no number, a card would only offer to save a name; the
             # website itself is what the reader can use, and the caption
             # says "Scan to open the website".
-            return web_address(contact.website).encode("utf-8")
+            return web_link(contact.website).encode("ascii")
         return vcard(contact, discreet)
     if kind == "tel":
         if dialled(contact):
             return tel(contact)
-        return None if discreet else web_address(contact.website).encode("utf-8")
+        return None if discreet else web_link(contact.website).encode("ascii")
     return url(contact, base_url)
