@@ -115,8 +115,17 @@ def test_a_key_indented_unlike_its_neighbours_is_named_as_such(tmp_path):
     root = provider_tree(tmp_path, org=text)
     (problem,) = load_content(root).problems
     assert problem.line == 4
-    assert problem.fix == ("line 4 is indented 3 space(s), the keys of the group "
-                           "that starts on line 3 by 2: indent it as they are")
+    assert problem.fix == (
+        "line 4 is indented 3 space(s), like no key above it: indent it as the "
+        "key it goes beside, 2 (like 'vi' on line 3), or 0 (like 'name' on line 2)")
+    # A key of the top level, indented: told to line up with 'vi', a tester
+    # got two more errors; 0 is offered as well.
+    text = MINIMAL.replace("kind: ngo", "   kind: ngo").replace(
+        'name: {vi: "Tổ chức Thử", en: "Test Organisation"}',
+        'name:\n  vi: "Tổ chức Thử"\n  en: "Test Organisation"')
+    (problem,) = load_content(provider_tree(tmp_path / "b", org=text)).problems
+    assert problem.fix.endswith("2 (like 'en' on line 4), or 0 (like 'name' on "
+                                "line 2)")
 
 
 def test_a_missing_field_of_fixed_values_lists_them(tmp_path):

@@ -122,6 +122,27 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+def _levels_above(text: str, line: int, indent: int) -> list[tuple[int, str, int]]:
+    """(indentation, key, line number) of each group that the key on `line`
+    could belong to: the keys above it, nearest first, each less indented
+    than the last, that line up with none of its `indent` spaces."""
+    found: list[tuple[int, str, int]] = []
+    limit = None
+    lines = text.splitlines()
+    for number in range(line - 1, -1, -1):
+        above = lines[number]
+        key = above.strip().removeprefix("- ").split(":")[0]
+        if not key or above.lstrip().startswith("#") or ":" not in above:
+            continue
+        level = len(above) - len(above.lstrip(" -"))
+        if (limit is None or level < limit) and level != indent:
+            found.append((level, key, number + 1))
+            limit = level
+        if level == 0:
+            break
+    return found
+
+
 def read_yaml(path: Path, root: Path) -> tuple[Source | None, list[Problem]]:
     """Parse one YAML file; a syntax error becomes a problem, not an exception."""
     rel = display_path(path)
@@ -144,10 +165,13 @@ def read_yaml(path: Path, root: Path) -> tuple[Source | None, list[Problem]]:
         if (start and mark and start.line != mark.line
                 and exc.context not in _OPENERS and indent != start.column):
             # A key indented unlike the keys beside it (three spaces among
-            # twos) ends the group it was meant to be in.
-            fix = (f"line {mark.line + 1} is indented {indent} space(s), the "
-                   f"keys of the group that starts on line {start.line + 1} "
-                   f"by {start.column}: indent it as they are")
+            # twos) ends the group it was meant to be in; which group it
+            # belongs to only the writer knows, so each is offered.
+            levels = ", or ".join(
+                f"{n} (like '{key}' on line {at})"
+                for n, key, at in _levels_above(text, mark.line, indent))
+            fix = (f"line {mark.line + 1} is indented {indent} space(s), like no "
+                   f"key above it: indent it as the key it goes beside, {levels}")
         elif start and mark and start.line != mark.line:
             # An unclosed bracket or quote is found only where the next key
             # starts; the mistake is usually where it was opened.
