@@ -213,3 +213,9 @@ def test_the_empty_workbook_goes_into_the_output_folder_asked_for(tmp_path):
     assert main(["template", "--content", str(content), "--layouts", str(LAYOUTS),
                  "--output", str(out)]) == 0
     assert [p.name for p in out.iterdir()] == ["data-collection.xlsx"]
+    # A folder given as the file: the workbook goes into it (a traceback).
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    assert main(["template", str(folder), "--content", str(content),
+                 "--layouts", str(LAYOUTS)]) == 0
+    assert [p.name for p in folder.iterdir()] == ["data-collection.xlsx"]

@@ -281,16 +281,21 @@ def cmd_workbook(args) -> int:
     from booklet.load import excel
 
     project = _project(args)
+    if args.command in ("template", "export"):
+        name = ("data-collection.xlsx" if args.command == "template"
+                else "content-export.xlsx")
+        path = args.workbook or project.output_dir / name
+        if path.is_dir():  # a folder given: the workbook goes into it
+            path = path / name
     if args.command == "template":
-        path = args.workbook or project.output_dir / "data-collection.xlsx"
         excel.write_template(project, path)
         print(f"wrote {path}", file=sys.stderr)
         return EXIT_OK
     if args.command == "export":
-        excel.write_export(project, args.workbook)
-        print(f"wrote {args.workbook}", file=sys.stderr)
-        if args.workbook.resolve().is_relative_to(project.output_dir.resolve()):
-            print(f"booklet: warning: {args.workbook} holds internal notes and "
+        excel.write_export(project, path)
+        print(f"wrote {path}", file=sys.stderr)
+        if path.resolve().is_relative_to(project.output_dir.resolve()):
+            print(f"booklet: warning: {path} holds internal notes and "
                   f"consent records, and {project.output_dir} is the folder shared "
                   "with partners; move it out of there", file=sys.stderr)
         return EXIT_OK
