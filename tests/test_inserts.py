@@ -898,3 +898,28 @@ def test_a_field_longer_than_a_page_breaks_under_the_continued_name(
     assert words.count(last) == times
     # Split at the width it is drawn at, the field stays above the footer.
     assert not _in_the_footer(pdf)
+
+
+def test_entries_with_long_fields_one_after_another_fill_their_pages(
+        tmp_path, deadline):
+    # One long entry ended a few lines down a page; the next, whose second
+    # row was over a page long, left the rest of it blank (about 70 %)
+    # because its cut came out a hair too tall three times running.
+    providers = {}
+    for n, (field, address) in enumerate((("label", True), ("way", True),
+                                          ("label", True), ("way", True))):
+        text = _huge(field, address, 120).replace("fict-huge", f"fict-huge-{n}")
+        text = text.replace("Fictional Very Long Clinic",
+                            f"Fictional Very Long Clinic {n}")
+        providers[f"ha-tinh/fict-huge-{n}.yaml"] = text
+    content = make_content(tmp_path / "content", providers)
+    project = open_project(content, LAYOUTS, tmp_path / "output", TODAY)
+    pdf = made(project, province=["42"], lang="en")["insert-provinces-42-en"]
+    pages = [[line for line in p.splitlines() if line.strip()]
+             for p in pdfcheck.text_pages(pdf)]
+    start = next(i for i, p in enumerate(pages) if p[0] == "Ha Tinh")
+    end = max(i for i, p in enumerate(pages)
+              if any("Fictional Very Long Clinic 3" in line for line in p))
+    short = [(i + 1, len(p)) for i, p in enumerate(pages[start:end], start)
+             if len(p) < 40]
+    assert not short, short

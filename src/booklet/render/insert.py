@@ -300,7 +300,9 @@ class _Entry(KeepTogether):
                 return [self.NullActionFlowable(), *head, first,
                         self.FrameBreak(),
                         _Entry([self.caption(), rest], self.caption)]
-            left -= over + 1.0
+            # Below the height the cut part took, so that it loses a line:
+            # a point less than `left` alone gave the same cut again.
+            left = min(left, sum(first._rowHeights)) - over - 1.0
         return None
 
 
