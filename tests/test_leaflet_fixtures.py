@@ -369,6 +369,19 @@ def test_a_code_that_fits_no_way_fails_naming_provider_and_excess(tmp_path):
         str(info.value)), str(info.value)
 
 
+def test_a_website_too_long_for_its_code_says_to_shorten_the_address(tmp_path):
+    # The advice for a contact card (fewer phones, a shorter short_name...)
+    # did not apply to a code that only opens a website.
+    layouts = _layouts(tmp_path, "\nqr:\n  max_span: 8mm\n  min_span: 8mm\n")
+    entry = _long(0).replace("phones:\n\n", "")
+    project = _project(tmp_path, {"ha-tinh/fict-long.yaml": entry}, layouts)
+    with pytest.raises(QRError) as info:
+        _make(project, {"province": ["42"]})
+    assert str(info.value).endswith(
+        "The code opens its website: give a shorter address in the provider file "
+        "(its home page), or raise qr.max_span in the layout")
+
+
 def test_a_leaflet_layout_of_ones_own_builds_by_its_name(tmp_path):
     layouts = _layouts(tmp_path)
     # The trifold with the leaflet's QR codes a little larger.

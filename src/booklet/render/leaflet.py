@@ -613,6 +613,12 @@ class Pieces:
             return None, 0
         found, used = code_for(item, self.layout_qr)
         if isinstance(found, str):
+            if item.payload.startswith((b"http://", b"https://")):
+                # A website's code has nothing shorter to fall back on.
+                raise QRError(
+                    f"{where}, provider '{item.id}': {found}. The code opens "
+                    "its website: give a shorter address in the provider "
+                    "file (its home page), or raise qr.max_span in the layout")
             raise QRError(
                 f"{where}, provider '{item.id}': {found}. Shorten the entry "
                 "(fewer phones, a shorter short_name, address, website or "
