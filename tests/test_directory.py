@@ -104,6 +104,11 @@ def test_a_misspelt_setting_in_a_layout_of_ones_own_is_refused(tmp_path):
     assert str(err.value) == (
         f"{layouts / 'big.yaml'}: 'type.bdy' is not a setting of the layout "
         "'print' it extends; did you mean 'type.body'?")
+    (layouts / "noext.yaml").write_text("extend: print\n", encoding="utf-8")
+    with pytest.raises(LayoutError) as err:
+        Layouts(layouts).get("noext")
+    assert str(err.value).endswith("'extend' is not a setting; did you mean "
+                                   "'extends'?")
     # In a list that replaces an inherited one (it stopped the build with
     # an internal KeyError).
     (layouts / "folds.yaml").write_text(

@@ -67,6 +67,13 @@ class Layouts:
             raise LayoutError(f"{path}: {exc}") from exc
         if not isinstance(data, dict):
             raise LayoutError(f"{path}: a layout must be a mapping of settings")
+        slip = difflib.get_close_matches("extends", [str(k) for k in data],
+                                         n=1, cutoff=0.75)
+        if slip and slip[0] != "extends":
+            # Without it nothing is inherited, and the layout fails later
+            # for want of settings it was meant to take from its base.
+            raise LayoutError(f"{path}: '{slip[0]}' is not a setting; did you "
+                              "mean 'extends'?")
         base = data.pop("extends", None)
         if base:
             inherited = self.get(base)
