@@ -923,3 +923,22 @@ def test_entries_with_long_fields_one_after_another_fill_their_pages(
     short = [(i + 1, len(p)) for i, p in enumerate(pages[start:end], start)
              if len(p) < 40]
     assert not short, short
+
+
+def test_a_continued_page_repeats_the_flags_of_its_entry(tmp_path):
+    # A caseworker reading the second page of an entry did not see that it
+    # was not yet verified, nor its consent state: both were on the first.
+    provider = _huge("way", True, 130).replace(
+        'verification: {status: verified, date: "2026-10-01", method: phone}',
+        "verification: {status: desk_research, method: desk}").replace(
+        'print: {given: "yes"}', 'print: {given: "unknown"}')
+    content = make_content(tmp_path / "content", {"ha-tinh/fict-huge.yaml": provider})
+    project = open_project(content, LAYOUTS, tmp_path / "output", TODAY)
+    pdf = made(project, province=["42"], lang="en")["insert-provinces-42-en"]
+    opens = [p.splitlines()[0] for p in pdfcheck.text_pages(pdf)]
+    continued = [line for line in opens
+                 if line.startswith("Fictional Very Long Clinic (continued)")]
+    assert continued
+    assert all(line.startswith(
+        "Fictional Very Long Clinic (continued) · Consent to publish not yet "
+        "confirmed · Not yet verified") for line in continued), continued

@@ -779,7 +779,7 @@ def _story(ins: Insert, layouts: Layouts, strings: dict, setter: Typesetter,
     # would otherwise check the file on disk for every entry it renders.
     layouts.env.filters.setdefault("web", web_link)
     templates = {name: layouts.template(f"{folder}/{name}.xml.j2")
-                 for name in ("pathway", "section", "entry")}
+                 for name in ("pathway", "section", "entry", "continued")}
 
     def run(name: str, **context) -> list[tuple[str, dict, str]]:
         markup = templates[name].render(s=strings, ins=ins, **context)
@@ -792,9 +792,10 @@ def _story(ins: Insert, layouts: Layouts, strings: dict, setter: Typesetter,
         story.append(_Running(section.title))
         story.extend(setter.flowables(run("section", section=section)))
         for i, item in enumerate(section.items):
+            # A fresh flowable for each page the entry goes on to.
             caption = functools.partial(
-                setter.para, f"<b>{html.escape(item.view.name.text)}</b> "
-                f"{html.escape(strings['insert_continued'])}", "meta")
+                lambda made: setter.flowables(made)[0],
+                run("continued", item=item, draft=ins.draft))
             story.append(_Entry(setter.flowables(run(
                 "entry", item=item, first=i == 0, draft=ins.draft,
                 care=care_known(item.view))), caption))
