@@ -1093,3 +1093,36 @@ def test_a_shelter_address_with_no_visibility_is_a_warning_on_the_cell(
         "confidential if the address is a shelter's, or public to confirm that "
         "it may be printed"]
     assert {"v-1", "v-2", "v-3"} <= set(loaded)
+
+
+def test_a_shelter_address_warning_comes_with_the_errors_of_its_provider(
+        template, tmp_path):
+    # Held back by an empty Kind, the provider got no word about its
+    # address until the next import, which then printed it as public.
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider("v-1", address_vi="1 Đường Hư Cấu",
+                                   address_en="1 Fictional Street", kind=None)],
+               services=[service("v-1", category="accommodation")])
+    outcome, loaded = run(tmp_path, wb)
+    assert "v-1" not in loaded
+    assert any("Address visibility is empty" in m
+               for m in messages(outcome, "warning"))
+    assert any("Kind" in m for m in messages(outcome, "error"))
+
+
+def test_import_says_what_check_would_of_a_new_or_changed_provider(
+        template, tmp_path):
+    # A year typed wrong and a name left in one language reached the
+    # consultant only through a later 'booklet check'.
+    wb = build(template, tmp_path / "w.xlsx",
+               providers=[provider("v-1", name_vi=None,
+                                   verification_status="verified",
+                                   verification_date="04/12/2027")],
+               services=[service("v-1")])
+    outcome, loaded = run(tmp_path, wb)
+    assert "v-1" in loaded
+    found = messages(outcome, "warning")
+    assert any(f"column {col(PROVIDERS, 'verification_date')} " in m
+               and "verified on 04/12/2027, after today" in m for m in found), found
+    assert any(f"column {col(PROVIDERS, 'name_vi')} " in m
+               and "no Vietnamese text" in m for m in found), found

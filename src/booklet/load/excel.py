@@ -42,6 +42,7 @@ from booklet.load.validate import (
     missing_glyphs,
     phone_problem,
     unknown_language,
+    walk,
 )
 from booklet.load.workbook import (
     BOOL,
@@ -71,7 +72,13 @@ from booklet.load.workbook import (
     choice_label,
     services_sheet,
 )
-from booklet.model import Content, MissingField, Provider
+from booklet.model import (
+    Content,
+    MissingField,
+    Provider,
+    Text,
+    VerificationStatus,
+)
 from booklet.ooxml import restamp
 
 log = logging.getLogger(__name__)
@@ -1136,13 +1143,18 @@ def _check_phones(provider: Provider, draft: _Draft) -> None:
                              "check the number with the provider")
 
 
-def _check_shelter(provider: Provider, draft: _Draft) -> None:
+def _check_shelter(draft: _Draft) -> None:
     """Warn when a provider that houses people has an address whose
     visibility cell was left empty: empty reads as public, and a shelter's
-    address in a public leaflet can bring its residents' traffickers."""
+    address in a public leaflet can bring its residents' traffickers. Read
+    from the cells, so that the warning comes in the same round as any error
+    in the provider's other cells."""
     row = draft.row
-    if (provider.address is None or "address_visibility" in row.values
-            or not any(s.category == "accommodation" for s in provider.services)):
+    visibility = _column_of(row, "address_visibility")
+    if (not {"address_vi", "address_en"} & set(row.values)
+            or "address_visibility" in row.values or visibility in row.bad_cols
+            or not any(r.values.get("category") == "accommodation"
+                       for r in draft.services)):
         return
     row.reader.issue(
         "warning", row.number, _column_of(row, "address_visibility"),
@@ -1150,6 +1162,33 @@ def _check_shelter(provider: Provider, draft: _Draft) -> None:
         "accommodation is printed in public products",
         "choose confidential if the address is a shelter's, or public to "
         "confirm that it may be printed")
+
+
+def _check_like_check(provider: Provider, draft: _Draft, today: dt.date) -> None:
+    """Warn, as 'booklet check' does, of a verification dated after today and
+    of a text given in one language only, on the cell to fill in: found by
+    check later, they reached someone other than the consultant who typed
+    them."""
+    v = provider.verification
+    if v.status is VerificationStatus.verified and v.date and v.date > today:
+        row, key = _locate(draft, ("verification", "date"))
+        row.reader.issue(
+            "warning", row.number, _column_of(row, key) if key else None,
+            f"verified on {v.date:%d/%m/%Y}, after today ({today:%d/%m/%Y}); a "
+            "final edition refuses it", "write the date the call was made")
+    for path, value in walk(provider):
+        if not isinstance(value, Text):
+            continue
+        for lang, name in (("vi", "Vietnamese"), ("en", "English")):
+            if value.has(lang):
+                continue
+            row, key = _locate(draft, (*path, lang))
+            if key is None or not key.endswith(f"_{lang}"):
+                continue
+            row.reader.issue(
+                "warning", row.number, _column_of(row, key),
+                f"no {name} text; the other language will be printed instead",
+                f"fill in the {name} cell")
 
 
 def _diff(old: dict, new: dict, prefix: str = "", depth: int = 0) -> list[str]:
@@ -1221,11 +1260,14 @@ def import_workbook(project, path: Path, dry_run: bool = False,
         # its own, is validated all the same, so that its other mistakes
         # are reported now and not after the next import; it is not written.
         provider = _validate(draft)
+        _check_shelter(draft)
         if draft.bad or draft.doubts:
             provider = None
-        if provider is not None:
+        if provider is not None and provider != old.get(pid):
+            # Said of what this import writes: of a provider it leaves as it
+            # was, 'booklet check' says it, and every import would repeat it.
             _check_phones(provider, draft)
-            _check_shelter(provider, draft)
+            _check_like_check(provider, draft, project.today or dt.date.today())
         if provider is None:
             outcome.changes.append(Change(pid, "skipped", _why_skipped(draft)))
             continue
