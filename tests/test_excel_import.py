@@ -761,11 +761,24 @@ def test_a_western_name_is_kept_with_a_warning(template, tmp_path):
      [("mon-sat", "07:00", "11:30"), ("mon-sat", "13:30", "17:00")]),
     ("Sáng T2-T6 7h30-11h30", [("mon-fri", "07:30", "11:30")]),
     ("T2, T4 8h-11h, 14h-16h30",
-     [("mon,wed", "08:00", "11:00"), ("mon,wed", "14:00", "16:30")])])
+     [("mon,wed", "08:00", "11:00"), ("mon,wed", "14:00", "16:30")]),
+    # A comma between two groups of days, as offices write it.
+    ("T2-T6 7h30-17h, T7 7h30-11h30",
+     [("mon-fri", "07:30", "17:00"), ("sat", "07:30", "11:30")]),
+    ("T2-T6 7h30-11h30 và 13h30 - 17h",
+     [("mon-fri", "07:30", "11:30"), ("mon-fri", "13:30", "17:00")])])
 def test_split_days_and_part_of_day_words_in_hours(typed, spans):
     read = cells.hours(typed)
     assert [(cells.hours_text({"spans": [s]}).split()[0], s["opens"], s["closes"])
             for s in read["spans"]] == spans
+
+
+def test_hours_with_no_days_say_so_and_24_24h_is_always_open():
+    # It was refused as "not a day or a range of days", pointing nowhere.
+    with pytest.raises(cells.CellError) as err:
+        cells.hours("Sáng 7h30-11h30, chiều 13h30-17h")
+    assert str(err.value).startswith("'Sáng 7h30-11h30' names no days")
+    assert cells.hours("24/24h") == {"always": True}
 
 
 # ------------------------------------------------ service numbers link documents

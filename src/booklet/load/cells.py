@@ -303,7 +303,7 @@ for _i, _day in enumerate(DAYS):
         _DAY_WORDS["thu " + ("hai", "ba", "tu", "nam", "sau", "bay")[_i]] = _day.value
 _DAY_WORDS.update({"chu nhat": "sun", "cn": "sun", "tues": "tue", "thur": "thu",
                    "thurs": "thu"})
-_ALWAYS = {"24 7", "24 24", "always", "ca ngay"}
+_ALWAYS = {"24 7", "24 24", "24 24h", "24h 7", "always", "ca ngay"}
 _TIME = r"\d{1,2}(?:[:h.]\d{2}|h)?"
 # A comma or colon may end the days: "Thứ 2 - Thứ 6, 8:00-17:00".
 _SPAN = re.compile(rf"^(?P<days>.*?)[\s:,]*(?P<opens>{_TIME})\s*(?:[-–—]|đến|to)"
@@ -359,7 +359,15 @@ def hours(value: object, notes: list[str] | None = None) -> dict:
     collects what a reader of the cell should check."""
     result: dict = {}
     spans = result.setdefault("spans", [])
-    for part in re.split(r"[;\n]+", str(value)):
+    text = str(value)
+    # "7h-11h30 và 13h30-17h": a second range of the same days.
+    text = re.sub(rf"({_RANGE})\s+(?:và|and)\s+(?=\d)", r"\1, ", text,
+                  flags=re.IGNORECASE)
+    # "T2-T6 7h30-17h, T7 7h30-11h30": after a range of hours, a comma
+    # before words (days) starts another group, as a semicolon does.
+    text = re.sub(rf"({_RANGE})\s*,\s*(?=[^\d\s,])", r"\1;", text,
+                  flags=re.IGNORECASE)
+    for part in re.split(r"[;\n]+", text):
         part = " ".join(part.split())
         if not part:
             continue
@@ -377,7 +385,11 @@ def hours(value: object, notes: list[str] | None = None) -> dict:
                               "closes": _time(closes, after_noon)})
             continue
         match = _SPAN.match(part)
-        if not match or not match["days"].strip():
+        if match and not _day_part(match["days"])[0].strip():
+            raise CellError(f"'{part}' names no days",
+                            "write the days before the hours, for example "
+                            "T2-T6 7h30-11h30")
+        if not match:
             raise CellError(f"'{part}' is not a span of opening hours",
                             f"write the hours like this: {HOURS_EXAMPLE}")
         text, after_noon = _day_part(match["days"])
