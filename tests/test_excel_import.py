@@ -114,7 +114,8 @@ def test_phone_numbers_stored_as_numbers(template, tmp_path):
         "'8.42437E+09' is a phone number in scientific notation: Excel kept only 6 "
         "significant digits of a 10-digit number, so its last digits are lost. "
         "Fix: format the column as Text and type the whole number again"]
-    assert "skipped p-sci (Nhà cung cấp (Providers) row 4: see the errors)" in (
+    # The summary names the row that was refused, on its own sheet.
+    assert "skipped p-sci (Điện thoại (Phones) row 4: see the errors)" in (
         outcome.lines())
     assert outcome.errors
 
@@ -330,7 +331,7 @@ services:
         "'ghost' is not on the Providers sheet. Fix: write the id of a provider "
         "listed on the Providers sheet")
     assert [str(c) for c in outcome.changes] == [
-        "skipped keep (Nhà cung cấp (Providers) row 2: see the errors)",
+        "skipped keep (Điện thoại (Phones) row 2: see the errors)",
         f"created fresh ({_rel(tmp_path / 'content/providers/nghe-an/fresh.yaml')})"]
 
 

@@ -1310,7 +1310,13 @@ def _holds(provider: Provider, row: _Row) -> bool:
 
 def _why_skipped(draft: _Draft) -> str:
     if draft.bad or not draft.doubts:
-        return f"{PROVIDERS.title} row {draft.row.number}: see the errors"
+        # The rows that were refused, on whichever sheet: the provider's own
+        # row may be fine and the mistake on its Phones row.
+        bad = [r for r in (draft.row, *draft.phones, *draft.services,
+                           *draft.documents, *draft.sources) if r.bad]
+        rows = ", ".join(f"{r.sheet.title} row {r.number}"
+                         for r in bad or [draft.row])
+        return f"{rows}: see the errors"
     rows = ", ".join(f"{r.reader.title} row {r.number}" for r in draft.doubts)
     return (f"left as it was, because the refused {rows} may belong to it: "
             "see the errors")
