@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from booklet.build import build
-from booklet.compose.text import pick
+from booklet.compose.text import pick, sort_key
 from booklet.products import product
 from booklet.project import open_project
 from booklet.select import Edition, select
@@ -328,6 +328,13 @@ def test_eligibility_slide_counts_services_that_exclude_men_or_need_status(
             name = pick(e.provider.short_name or e.provider.name, lang)[0]
             if e.provider.id in providers:
                 assert pdfcheck.squash(name) in page
+    # In the order of the names shown (the English list was in the order of
+    # full names, and looked unsorted).
+    _services, providers = limited_services(selection, "gender")
+    names = [pick(e.provider.short_name or e.provider.name, lang)[0]
+             for e in selection.entries if e.provider.id in providers]
+    found = sorted(names, key=lambda n: page.index(pdfcheck.squash(n)))
+    assert found == sorted(names, key=lambda n: sort_key(n, lang))
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -524,3 +531,36 @@ def test_counts_are_grouped_in_thousands_as_each_language_writes_them():
     assert format_count(2492, "vi") == "2.492"
     assert format_count(2492, "en") == "2,492"
     assert format_count(999, "vi") == "999"
+
+
+def _women_only(pid: str, name: str, short: str) -> str:
+    return f"""\
+id: {pid}
+name: {{vi: "{name}", en: "{name}"}}
+short_name: {{vi: "{short}", en: "{short}"}}
+kind: ngo
+province: "40"
+services:
+  - category: accommodation
+    description: {{vi: "Nơi ở", en: "Shelter"}}
+    eligibility: {{criteria: [women_only]}}
+consent:
+  print: {{given: "yes"}}
+  digital: {{given: "yes"}}
+verification: {{status: verified, date: "2026-10-01", method: phone}}
+"""
+
+
+def test_eligibility_lists_follow_the_names_they_show(tmp_path):
+    # Ordered by full name and shown by short name, the list looked unsorted.
+    content = make_content(tmp_path / "content", {
+        "nghe-an/fict-a.yaml": _women_only("fict-a", "Aardvark Fictional Shelter",
+                                           "Zebra Fictional House"),
+        "nghe-an/fict-b.yaml": _women_only("fict-b", "Zebra Fictional Shelter",
+                                           "Alpha Fictional House")})
+    project = open_project(content, LAYOUTS, tmp_path / "output", TODAY)
+    pdf, _selection = make(project, "en")
+    pages = pdfcheck.text_pages(pdf)
+    page = pdfcheck.squash(pages[page_titled(pages, words("en")["eligibility"])])
+    alpha = page.index(pdfcheck.squash("Alpha Fictional House"))
+    assert alpha < page.index(pdfcheck.squash("Zebra Fictional House"))

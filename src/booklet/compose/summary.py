@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from booklet.compose.outline import sort_entries
-from booklet.compose.text import pick
+from booklet.compose.text import pick, sort_key
 from booklet.load.validate import is_stale
 from booklet.model import ProviderKind
 from booklet.select import Entry, Selection
@@ -113,6 +113,9 @@ def _limits(selection: Selection, lang: str, restricts: str) -> list[Limit]:
             limit.categories.sort(key=lambda n: order.index(n) if n in order
                                   else len(order))
             out.append(limit)
+    # By the name shown: in English the entries' order is that of their
+    # full names, and the slide lists short ones.
+    out.sort(key=lambda limit: sort_key(limit.provider, lang))
     return out
 
 
