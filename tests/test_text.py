@@ -66,6 +66,15 @@ def test_hours_in_each_language():
         "Mon–Fri 08:00–17:00; Sat 08:00–11:30")
     always = Hours(always=True)
     assert format_hours(always, layouts.strings("en"), "en") == "24/7"
+    # A day split in two names its days once (they were repeated).
+    split = Hours.model_validate({"spans": [
+        {"days": ["mon", "tue", "wed", "thu", "fri"], "opens": "07:30",
+         "closes": "11:30"},
+        {"days": ["mon", "tue", "wed", "thu", "fri"], "opens": "13:30",
+         "closes": "17:00"},
+        {"days": ["sat"], "opens": "07:30", "closes": "11:30"}]})
+    assert format_hours(split, layouts.strings("en"), "en") == (
+        "Mon–Fri 07:30–11:30, 13:30–17:00; Sat 07:30–11:30")
 
 
 def test_phone_forms():

@@ -124,10 +124,16 @@ def format_hours(hours: Hours | None, strings: dict, lang: str) -> str:
     if hours.always:
         text = strings["always_open"]
     else:
-        parts = []
+        parts: list[tuple[list, list[str]]] = []
         for span in hours.spans:
-            parts.append(f"{_days(span.days, strings)} {span.opens}–{span.closes}")
-        text = "; ".join(parts)
+            times = f"{span.opens}–{span.closes}"
+            # A day split in two reads once: 'T2–T6 07:30–11:30, 13:30–17:00'.
+            if parts and parts[-1][0] == span.days:
+                parts[-1][1].append(times)
+            else:
+                parts.append((span.days, [times]))
+        text = "; ".join(f"{_days(days, strings)} {', '.join(times)}"
+                         for days, times in parts)
     if hours.note:
         note, _ = pick(hours.note, lang)
         text = f"{text} ({note})" if text else note
