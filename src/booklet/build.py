@@ -376,7 +376,10 @@ def withdraw_finals(project: Project, products: list[str],
             return True
         if placed:
             return False
-        return (entry["product"], entry.get("lang")) in langs
+        # An entry from before they named their language cannot be told
+        # apart: it goes, as it may list the provider.
+        return ("product" not in entry
+                or (entry["product"], entry.get("lang")) in langs)
 
     with _locked(out):
         manifest = read_manifest(out)
