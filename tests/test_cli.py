@@ -219,3 +219,17 @@ def test_the_empty_workbook_goes_into_the_output_folder_asked_for(tmp_path):
     assert main(["template", str(folder), "--content", str(content),
                  "--layouts", str(LAYOUTS)]) == 0
     assert [p.name for p in folder.iterdir()] == ["data-collection.xlsx"]
+
+
+def test_finals_listed_by_an_older_manifest_are_withdrawn_too(tmp_path):
+    # Entries written before they named their product and language.
+    import json
+
+    out, common = _finals(tmp_path)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["products"].values():
+        entry.pop("product", None)
+        entry.pop("lang", None)
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert main(["build", "leaflets", "--final", *common]) == 1
+    assert not list((out / "leaflets").glob("*.pdf"))
