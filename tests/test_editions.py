@@ -166,3 +166,43 @@ def test_every_pdf_is_sound_and_uses_embedded_fonts(draft):
         path = project.output_dir / name
         assert pdfcheck.structural_check(path) == [], name
         assert pdfcheck.standard14_fonts(path) == [], name
+
+
+SECRET_LINES = """\
+id: fict-lines
+name: {vi: "Trung tâm Đường dây Hư Cấu", en: "Fictional Lines Centre"}
+kind: ngo
+province: "40"
+phones:
+  - {number: "0238 3000 071", cost: standard}
+  - {number: "0238 3000 072", cost: standard, visibility: confidential}
+  - {number: "0238 3000 073", cost: standard, visibility: caseworker}
+services:
+  - category: legal
+    description: {vi: "Tư vấn", en: "Advice"}
+consent:
+  print: {given: "yes"}
+  digital: {given: "yes"}
+verification: {status: verified, date: "2026-10-01", method: phone}
+"""
+
+
+def test_a_caseworker_directory_marks_phones_not_for_the_public(tmp_path):
+    # Only the address was marked: a caseworker could not tell which
+    # number must never be passed on.
+    content = make_content(tmp_path / "content",
+                           {"nghe-an/fict-lines.yaml": SECRET_LINES})
+    project = open_project(content, LAYOUTS, tmp_path / "out", TODAY)
+    request = {"province": ["40"], "lang": "en", "layout": "screen"}
+    result = build(project, ["directory"], {
+        **request, "audience": "caseworker", "show_confidential": True})
+    assert result.ok, result.failures
+    (pdf,) = files_of(result, ("directory",))
+    text = " ".join(pdfcheck.text(project.output_dir / pdf).split())
+    assert "0238 3000 072 · Standard rate · CONFIDENTIAL – do not share" in text
+    assert "0238 3000 073 · Standard rate · not for the public" in text
+    public = build(project, ["directory"], request)
+    (pdf,) = files_of(public, ("directory",))
+    text = pdfcheck.text(project.output_dir / pdf)
+    assert "3000 071" in text
+    assert "3000 072" not in text and "3000 073" not in text
