@@ -13,14 +13,14 @@ TRICKY = {
     "id": "tricky",
     "name": {"vi": "no", "en": "0241234567"},
     "short_name": {"vi": "07:30", "en": "2025-09-01"},
-    "discreet_name": {"vi": " leading space", "en": 'say "hi" \\ # not a comment'},
+    "discreet_name": {"vi": "two  spaces", "en": 'say "hi" \\ # not a comment'},
     "kind": "ngo",
     "province": "01",
     "phones": [{"number": "024 3385 3227", "hotline": True, "cost": "free",
                 "hours": {"spans": [{"days": ["mon", "fri"], "opens": "07:30",
                                      "closes": "17:00"}]}}],
     "services": [{"category": "legal", "description": {
-        "vi": "Dòng một\n\nDòng hai", "en": "ends with a newline\n"}}],
+        "vi": "Dòng một\n\nDòng hai", "en": "a newline\nwithin"}}],
     "care_standards": {"trauma_informed": "yes", "child_friendly": "no"},
     "consent": {"print": {"given": "yes", "date": "2026-10-01"}},
     "verification": {"status": "verified", "date": "2026-10-02",
@@ -58,6 +58,11 @@ def test_text_is_written_as_it_is_read(tmp_path):
                                         "Chăm\u00adsóc\u2028hai dòng"})
     reloaded = _reload(tmp_path, dump_provider(provider))
     assert reloaded.internal_notes == "Chămsóc\nhai dòng"
+    # Spaces and line breaks at either end are dropped: a description that
+    # ended in a space printed "hỗ trợ. . Miễn phí".
+    provider = Provider.model_validate({**TRICKY, "internal_notes": " x \n"})
+    reloaded = _reload(tmp_path / "ends", dump_provider(provider))
+    assert reloaded.internal_notes == "x"
     assert dump_provider(reloaded) == dump_provider(provider)
 
 
@@ -75,7 +80,7 @@ def test_key_order_block_style_and_quoting(tmp_path):
     assert '  trauma_informed: "yes"\n' in text
     assert "  culturally_appropriate: unknown\n" in text
     assert '      vi: |-\n        Dòng một\n\n        Dòng hai\n' in text
-    assert '      en: "ends with a newline\\n"\n' in text
+    assert '      en: |-\n        a newline\n        within\n' in text
     assert "lat: 21.0285\n" in text
     assert quote('a"b\\c\x07') == '"a\\"b\\\\c\\u0007"'
 

@@ -63,8 +63,10 @@ _INVISIBLE = {0x00AD: None, 0x200B: None, 0x2060: None, 0xFEFF: None,
 def normal_text(text: str) -> str:
     """Text as the content holds it: composed (NFC), since pasted text may
     arrive decomposed and the fonts and sort order expect composed letters,
-    and without the invisible characters above."""
-    return unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    without the invisible characters above, and without spaces or line
+    breaks at either end (pasted from a spreadsheet, a description ending
+    in a space printed "hỗ trợ. . Miễn phí")."""
+    return unicodedata.normalize("NFC", text).translate(_INVISIBLE).strip()
 
 
 def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: str,
