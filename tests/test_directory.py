@@ -127,6 +127,32 @@ def test_a_misspelt_setting_in_a_layout_of_ones_own_is_refused(tmp_path):
     assert "did you mean 'type.body'?" in str(err.value)
 
 
+def test_a_narrowed_directory_says_what_it_holds_on_every_page(bundled,
+                                                              bundled_built):
+    # Printed, a province's edition passed for the whole directory: its
+    # cover, title and pages were those of the full one.
+    built = make_all(bundled, {"province": ["46"], "lang": "en", "layout": "print"})
+    key = "directory-en-print-provinces-46"
+    name = bundled.content.province("46").short_name.en
+    for path, pdf in built[key]["files"].items():
+        assert pdfcheck.metadata(pdf)["/Title"].endswith(f"– Only {name}"), path
+    pages = pdfcheck.text_pages(main_pdf(built, key))
+    assert all(f"Only {name}" in page for page in pages)
+    built = make_all(bundled, {"region": "north-central-coast",
+                               "category": ["legal"], "lang": "vi",
+                               "layout": "screen"})
+    (key,) = built
+    region = next(r for r in bundled.content.regions
+                  if r.code == "north-central-coast")
+    legal = bundled.content.category("legal").name.vi
+    assert f"Chỉ gồm {region.name.vi} · {legal}" in pdfcheck.text_pages(
+        main_pdf(built, key))[0]
+    # The whole directory says nothing of the kind.
+    whole = main_pdf(bundled_built, "directory-en-print")
+    assert pdfcheck.metadata(whole)["/Title"] == bundled.content.document.title.en
+    assert f"Only {name}" not in pdfcheck.text(whole)
+
+
 def test_two_ways_of_choosing_provinces_are_refused(bundled):
     with pytest.raises(BookletError) as err:
         directory.plan(bundled, {"region": "north-central-coast", "province": ["40"]})

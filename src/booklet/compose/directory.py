@@ -177,8 +177,11 @@ def compose(selection: Selection, layouts: Layouts, layout_name: str,
                 if e.verified and e.verified_on]
     last = (format_date(max(verified), strings) if verified
             else words["not_verified_yet"])
+    scope = _scope(selection, lang)
+    scope_line = strings["edition_scope"].format(what=scope) if scope else ""
     cover = templates.blocks("cover", **base, title=title, subtitle=subtitle,
-                             publisher=publisher, edition_date=edition_date)
+                             publisher=publisher, edition_date=edition_date,
+                             scope=scope_line)
     inside = templates.blocks(
         "inside_cover", **base, title=title, publisher=publisher,
         edition_date=edition_date, last_verified=last,
@@ -187,18 +190,45 @@ def compose(selection: Selection, layouts: Layouts, layout_name: str,
     part1 = _part1(selection, templates, base, strings, words, lang,
                    layout["care_order"])
     marking = edition_marking(edition, strings)
+    # A narrowed edition says so on its cover, in its metadata and at the
+    # foot of every page: printed, it would pass for the whole directory.
+    page_marking = " · ".join(filter(None, (
+        edition_marking(edition, strings, "page"), scope_line)))
     book = Book(
         lang=lang, layout=layout, words=words, strings=strings, colours=colours,
         cover=cover, inside_cover=inside, part1=part1, part2=[],
         index_categories=[], index_alpha=[], title=title,
-        subject=" – ".join(filter(None, (subtitle or title, marking))),
+        subject=" – ".join(filter(None, (subtitle or title, marking, scope_line))),
         publisher=publisher, draft=edition.draft,
-        marking=edition_marking(edition, strings, "page"), layout_name=layout_name,
+        marking=page_marking, layout_name=layout_name,
         back=templates.blocks("back", **base, hotlines=hotlines,
                               publisher=publisher, edition_date=edition_date),
         hotlines=hotlines)
     _part2(book, selection, templates, base, lang)
     return book
+
+
+def _scope(selection: Selection, lang: str) -> str:
+    """What a narrowed edition holds, in words: its region or area by name,
+    or its provinces, and its kinds of service; empty for the whole
+    directory."""
+    content, edition = selection.content, selection.edition
+    parts = []
+    if edition.provinces is not None:
+        codes = set(edition.provinces)
+        group = next((g for g in (*content.regions, *content.areas)
+                      if set(g.provinces) == codes), None)
+        names = [pick(content.province(code).short_name, lang)[0]
+                 for code in edition.provinces]
+        listed = ", ".join(names[:3])
+        if len(names) > 3:
+            # Kept short enough for the foot of a page.
+            listed += f" +{len(names) - 3}"
+        parts.append(pick(group.name, lang)[0] if group else listed)
+    if edition.categories:
+        parts.append(", ".join(pick(content.category(code).name, lang)[0]
+                               for code in edition.categories))
+    return " · ".join(parts)
 
 
 def _hotlines(selection: Selection, strings: dict, lang: str) -> list[dict]:

@@ -207,7 +207,7 @@ def _make(project, job: Job, selection: Selection) -> Made:
                               "example [297mm, 210mm]")
         imposed, sides = impose(pdf, (length(sheet[0], where),
                                       length(sheet[1], where)),
-                                title=book.title, lang=lang)
+                                lang=lang)
         artifacts.append(Artifact(job.outputs[1], imposed, sides))
     if book.layout.get("hyphenate", {}).get(lang) and not has_pyphen():
         warnings.append(
