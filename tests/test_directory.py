@@ -318,6 +318,26 @@ def test_print_text_stays_5mm_inside_the_trim(bundled_built):
         assert bottom >= y0 + 5 * MM - 0.5 and top <= y1 - 5 * MM + 0.5, i
 
 
+def test_a_long_marking_takes_two_lines_clear_of_the_folio(bundled):
+    # Caseworker, confidential, a region and a service: one line at the
+    # folio's size ran past the page number on an A5 page.
+    built = make_all(bundled, {
+        "region": "north-central-coast", "category": ["legal"], "lang": "vi",
+        "layout": "print", "audience": "caseworker", "show_confidential": True})
+    (key,) = built
+    pdf = main_pdf(built, key)
+    reader = PdfReader(pdfcheck._source(pdf))
+    for i, (left, _bottom, right, _top) in _printed_chars(pdf):
+        x0, _y0, x1, _y1 = (float(v) for v in reader.pages[i]["/TrimBox"])
+        assert left >= x0 + 5 * MM - 0.5 and right <= x1 - 5 * MM + 0.5, i
+    for number, page in enumerate(pdfcheck.text_pages(pdf)):
+        lines = [" ".join(line.split()) for line in page.splitlines()]
+        assert "Chỉ dành cho cán bộ · Có địa chỉ BẢO MẬT" in lines, number
+        # The folio stands apart from the marking, not run into it.
+        assert any(line.startswith("Chỉ gồm Bắc Trung Bộ") and
+                   line.endswith("Tư vấn và trợ giúp pháp lý") for line in lines)
+
+
 def test_running_heads_name_the_province(bundled_built, bundled):
     pdf = main_pdf(bundled_built, "directory-vi-print")
     reader = PdfReader(pdfcheck._source(pdf))

@@ -8,6 +8,7 @@ import io
 import logging
 
 from reportlab import rl_config
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     ActionFlowable,
     BaseDocTemplate,
@@ -97,6 +98,26 @@ class _KeepTogether(KeepTogether):
         size = super().wrap(aW, aH)
         self._H += sum(f.getSpaceBefore() for f in self._content)
         return size
+
+
+# The smallest type a page's marking is set in before it takes two lines.
+_MARKING_FLOOR = 5.5
+
+
+def _fitted(text: str, font: str, size: float, room: float
+            ) -> list[tuple[str, float]]:
+    """`text` as lines, bottom first, each with the size that fits `room`:
+    one line at `size`, or smaller, or two lines split between its parts."""
+    width = stringWidth(text, font, size)
+    if width <= room:
+        return [(text, size)]
+    if size * room / width >= _MARKING_FLOOR:
+        return [(text, size * room / width)]
+    parts = text.split(" · ")
+    half = max(1, len(parts) // 2)
+    lines = [" · ".join(parts[half:]), " · ".join(parts[:half])]
+    return [(line, min(size, size * room / max(stringWidth(line, font, size), 1)))
+            for line in lines if line]
 
 
 class DirectoryDoc(BaseDocTemplate):
@@ -222,13 +243,22 @@ class DirectoryDoc(BaseDocTemplate):
                 canv.drawString(x, base, str(self.page))
             canv.restoreState()
         if self.book.marking:
-            # Every page, covers included, says who the edition is for: a
-            # page taken out of a caseworker copy must not pass as public.
+            # Every page, covers included, says who the edition is for and
+            # what it holds: a page taken out of a caseworker copy must not
+            # pass as public, nor one of a province's edition as the whole.
             canv.saveState()
             canv.setFillColor(c["text"])
-            canv.setFont(face_name(self.family, "bold"), t["folio"])
-            canv.drawCentredString(g.off + g.trim_w / 2, g.off + g.folio,
-                                   self.book.marking)
+            font = face_name(self.family, "bold")
+            cx = g.off + g.trim_w / 2
+            x, _, w, _ = g.text_area(recto)
+            # Clear of the folio, whichever side it is on.
+            room = 2 * (min(cx - x, x + w - cx)
+                        - stringWidth("0000", self.family, t["folio"]))
+            lines = _fitted(self.book.marking, font, t["folio"], room)
+            # Top line first, so that copied text reads in order.
+            for i, (line, size) in reversed(list(enumerate(lines))):
+                canv.setFont(font, size)
+                canv.drawCentredString(cx, g.off + g.folio + i * size * 1.2, line)
             canv.restoreState()
         if self.print_:
             crop_marks(canv, g, c["rule"])
