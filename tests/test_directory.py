@@ -138,6 +138,12 @@ def test_a_narrowed_directory_says_what_it_holds_on_every_page(bundled,
         assert pdfcheck.metadata(pdf)["/Title"].endswith(f"– Only {name}"), path
     pages = pdfcheck.text_pages(main_pdf(built, key))
     assert all(f"Only {name}" in page for page in pages)
+    # It has no local provider: Part 2 names it all the same, and says so.
+    assert not [e for e in built[key]["selection"].entries
+                if not e.provider.is_national]
+    text = " ".join(" ".join(pages).split())
+    assert (f"No local service in {name} is listed yet. The national services at "
+            "the start of Part 2 serve it too") in text
     built = make_all(bundled, {"region": "north-central-coast",
                                "category": ["legal"], "lang": "vi",
                                "layout": "screen"})

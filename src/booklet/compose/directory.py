@@ -72,6 +72,13 @@ class Heading:
 
 
 @dataclass
+class Note:
+    """A line of Part 2 under a heading that has no entries."""
+
+    markup: str
+
+
+@dataclass
 class IndexLine:
     markup: str
     dest: str
@@ -91,7 +98,7 @@ class Book:
     cover: list[Block]
     inside_cover: list[Block]
     part1: list[Block]
-    part2: list[Heading | EntryBlocks]
+    part2: list[Heading | EntryBlocks | Note]
     index_categories: list[tuple[str, str, list[IndexLine]]]
     index_alpha: list[IndexLine]
     title: str
@@ -277,7 +284,11 @@ def _part2(book: Book, selection: Selection, templates: _Templates, base: dict,
     """Headings and entries in reading order, and the two indexes."""
     content = selection.content
     words, strings = book.words, book.strings
-    plan = outline(selection, lang)
+    scope = selection.edition.provinces
+    # A narrowed edition names each province it covers, even one with no
+    # local service, and says so: its reader asked about that province.
+    plan = outline(selection, lang, empty_provinces=scope is not None,
+                   provinces=list(scope) if scope is not None else None)
     by_category: dict[str, list[IndexLine]] = {}
     # Provider id -> its own province (None: national), and where it is
     # printed: (entry, heading title, province of the heading).
@@ -304,6 +315,10 @@ def _part2(book: Book, selection: Selection, templates: _Templates, base: dict,
             seen_regions.add(region_heading.dest)
             book.part2.append(region_heading)
         book.part2.append(heading)
+        if not entries and code:
+            key = "no_local" if plan.national else "no_local_alone"
+            book.part2.append(Note(html.escape(words[key].format(
+                province=heading.title))))
         level = level_base.get(code, 2)
         for entry in entries:
             item = _entry(entry, content, templates, base, strings, lang,

@@ -20,7 +20,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
-from booklet.compose.directory import Book, Heading
+from booklet.compose.directory import Book, Heading, Note
 from booklet.errors import FitError
 from booklet.layouts import length
 from booklet.render.flowables import (
@@ -368,6 +368,8 @@ def _part2_chunks(book: Book, ts: Typesetter, print_: bool, size: int = 24
                     elif item.kind == "region" and previous != "part":
                         out.append(PageBreak())
                     out += ts.heading(item)
+                elif isinstance(item, Note):
+                    out.append(ts.para(item.markup, "body"))
                 else:
                     out += ts.entry(item, previous != "entry")
                 previous = item.kind if isinstance(item, Heading) else "entry"
