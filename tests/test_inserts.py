@@ -942,3 +942,25 @@ def test_a_continued_page_repeats_the_flags_of_its_entry(tmp_path):
     assert all(line.startswith(
         "Fictional Very Long Clinic (continued) · Consent to publish not yet "
         "confirmed · Not yet verified") for line in continued), continued
+
+
+def test_the_footer_stays_clear_of_the_page_number(bundled):
+    # The confidential Vietnamese footer, with a long region and section,
+    # ran over "Trang 8/12".
+    pdfs = made(bundled, region="north-central-coast", lang="vi",
+                show_confidential=True)
+    (pdf,) = pdfs.values()
+    doc = pdfium.PdfDocument(pdf)
+    for number, page in enumerate(doc, start=1):
+        text = page.get_textpage()
+        found = text.search("Trang ", match_case=True)
+        matches = list(iter(found.get_next, None))
+        first, count = matches[-1]  # the footer's, at the foot of the page
+        left, bottom = text.get_charbox(first)[:2]
+        for i in range(text.count_chars()):
+            box = text.get_charbox(i)
+            if first <= i < first + count + 6 or abs(box[1] - bottom) > 1:
+                continue
+            if not text.get_text_range(i, 1).isspace():
+                assert box[2] <= left, (number, text.get_text_range(i, 1))
+    doc.close()

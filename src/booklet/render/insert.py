@@ -698,19 +698,26 @@ class _Marks:
         canv.setLineWidth(length(spec["rule_width"]))
         canv.line(self.left, rule, right, rule)
         mark = _audience(self.ins, s) + "  ·  "
-        canv.setFont(self.bold, size)
-        canv.drawString(self.left, upper, mark)
         area = self.ins.area
         section = getattr(canv, "booklet_section", "")
         if section:
             area += "  ·  " + section
+        page = s["page_of"].format(page=number, pages=total)
+        # Who the insert is for, its area and section, clear of the page
+        # number: the confidential Vietnamese line ran over "Trang 8/12".
+        room = right - self.left - stringWidth(page, self.bold, size) - length("4mm")
+        wide = (stringWidth(mark, self.bold, size)
+                + stringWidth(area, self.regular, size))
+        small = size * min(1.0, room / wide)
+        canv.setFont(self.bold, small)
+        canv.drawString(self.left, upper, mark)
+        canv.setFont(self.regular, small)
+        canv.drawString(self.left + stringWidth(mark, self.bold, small), upper, area)
         canv.setFont(self.regular, size)
-        canv.drawString(self.left + stringWidth(mark, self.bold, size), upper, area)
         canv.drawString(self.left, lower,
                         f"{self.ins.edition}  ·  {self.ins.verified}")
         canv.setFont(self.bold, size)
-        canv.drawRightString(right, upper,
-                             s["page_of"].format(page=number, pages=total))
+        canv.drawRightString(right, upper, page)
 
     def _stamp(self, canv: Canvas, height: float, right: float) -> None:
         spec = self.layout["stamp"]
