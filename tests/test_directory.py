@@ -10,6 +10,7 @@ import unicodedata
 
 import pikepdf
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 from pypdf import PdfReader
 
@@ -324,7 +325,7 @@ def test_print_text_stays_5mm_inside_the_trim(bundled_built):
         assert bottom >= y0 + 5 * MM - 0.5 and top <= y1 - 5 * MM + 0.5, i
 
 
-def test_a_long_marking_takes_two_lines_clear_of_the_folio(bundled):
+def test_a_long_marking_stays_clear_of_the_folio(bundled):
     # Caseworker, confidential, a region and a service: one line at the
     # folio's size ran past the page number on an A5 page.
     built = make_all(bundled, {
@@ -336,12 +337,48 @@ def test_a_long_marking_takes_two_lines_clear_of_the_folio(bundled):
     for i, (left, _bottom, right, _top) in _printed_chars(pdf):
         x0, _y0, x1, _y1 = (float(v) for v in reader.pages[i]["/TrimBox"])
         assert left >= x0 + 5 * MM - 0.5 and right <= x1 - 5 * MM + 0.5, i
-    for number, page in enumerate(pdfcheck.text_pages(pdf)):
-        lines = [" ".join(line.split()) for line in page.splitlines()]
-        assert "Chỉ dành cho cán bộ · Có địa chỉ BẢO MẬT" in lines, number
-        # The folio stands apart from the marking, not run into it.
-        assert any(line.startswith("Chỉ gồm Bắc Trung Bộ") and
-                   line.endswith("Tư vấn và trợ giúp pháp lý") for line in lines)
+    marking = pdfcheck.squash("Chỉ dành cho cán bộ · Có địa chỉ BẢO MẬT · Chỉ gồm "
+                              "Bắc Trung Bộ và Duyên hải miền Trung · Pháp lý")
+    doc = pdfium.PdfDocument(pdf)
+    for number, page in enumerate(doc):
+        assert marking in pdfcheck.squash(page.get_textpage().get_text_range())
+        # No two characters at the foot of the page overlap: the marking
+        # does not run into the folio.
+        text = page.get_textpage()
+        trim_bottom = float(page.get_trimbox()[1])
+        foot = sorted(box for i in range(text.count_chars())
+                      if not text.get_text_range(i, 1).isspace()
+                      and (box := text.get_charbox(i))[1] < trim_bottom + 14 * MM)
+        for a, b in itertools.pairwise(foot):
+            if abs(a[1] - b[1]) < 1:
+                assert a[2] <= b[0] + 0.5, number
+
+
+def test_a_page_marking_is_never_set_below_its_floor(bundled):
+    # Five kinds of service on top of the rest: its second line came out
+    # at 3.3 pt, unreadable.
+    built = make_all(bundled, {
+        "region": "northern-midlands-mountains", "lang": "en", "layout": "print",
+        "category": ["legal", "medical", "psychological", "social_welfare",
+                     "accommodation"],
+        "audience": "caseworker", "show_confidential": True})
+    (key,) = built
+    pdf = main_pdf(built, key)
+    doc = pdfium.PdfDocument(pdf)
+    sizes = []
+    for page in doc:
+        text = page.get_textpage()
+        trim_bottom = float(page.get_trimbox()[1])
+        for i in range(text.count_chars()):
+            if text.get_text_range(i, 1).isspace():
+                continue
+            if text.get_charbox(i)[1] < trim_bottom + 14 * MM:
+                sizes.append(pdfium_c.FPDFText_GetFontSize(text.raw, i))
+    assert sizes and min(sizes) >= 5.5 - 0.01, min(sizes)
+    # The cover names every kind in full; the foot, short ones.
+    cover = " ".join(pdfcheck.text_pages(pdf)[0].split())
+    assert "Psychological support and mental health" in cover
+    assert "Legal help, Medical care, Mental health +2" in cover
 
 
 def test_running_heads_name_the_province(bundled_built, bundled):

@@ -184,11 +184,14 @@ def compose(selection: Selection, layouts: Layouts, layout_name: str,
                 if e.verified and e.verified_on]
     last = (format_date(max(verified), strings) if verified
             else words["not_verified_yet"])
-    scope = _scope(selection, lang)
-    scope_line = strings["edition_scope"].format(what=scope) if scope else ""
+    scope = _scope(selection, lang, compact=False)
+    cover_scope = strings["edition_scope"].format(what=scope) if scope else ""
+    # The foot of a page and the title bar have room for a short form.
+    short = _scope(selection, lang, compact=True)
+    scope_line = strings["edition_scope"].format(what=short) if short else ""
     cover = templates.blocks("cover", **base, title=title, subtitle=subtitle,
                              publisher=publisher, edition_date=edition_date,
-                             scope=scope_line)
+                             scope=cover_scope)
     inside = templates.blocks(
         "inside_cover", **base, title=title, publisher=publisher,
         edition_date=edition_date, last_verified=last,
@@ -215,11 +218,17 @@ def compose(selection: Selection, layouts: Layouts, layout_name: str,
     return book
 
 
-def _scope(selection: Selection, lang: str) -> str:
+def _scope(selection: Selection, lang: str, compact: bool) -> str:
     """What a narrowed edition holds, in words: its region or area by name,
     or its provinces, and its kinds of service; empty for the whole
-    directory."""
+    directory. `compact`: short names, and at most three of each."""
     content, edition = selection.content, selection.edition
+
+    def listed(names: list[str]) -> str:
+        if compact and len(names) > 3:
+            return ", ".join(names[:3]) + f" +{len(names) - 3}"
+        return ", ".join(names)
+
     parts = []
     if edition.provinces is not None:
         codes = set(edition.provinces)
@@ -227,14 +236,11 @@ def _scope(selection: Selection, lang: str) -> str:
                       if set(g.provinces) == codes), None)
         names = [pick(content.province(code).short_name, lang)[0]
                  for code in edition.provinces]
-        listed = ", ".join(names[:3])
-        if len(names) > 3:
-            # Kept short enough for the foot of a page.
-            listed += f" +{len(names) - 3}"
-        parts.append(pick(group.name, lang)[0] if group else listed)
+        parts.append(pick(group.name, lang)[0] if group else listed(names))
     if edition.categories:
-        parts.append(", ".join(pick(content.category(code).name, lang)[0]
-                               for code in edition.categories))
+        categories = [content.category(code) for code in edition.categories]
+        parts.append(listed([pick(c.short if compact else c.name, lang)[0]
+                             for c in categories]))
     return " · ".join(parts)
 
 

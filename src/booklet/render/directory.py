@@ -8,6 +8,7 @@ import io
 import logging
 
 from reportlab import rl_config
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     ActionFlowable,
@@ -115,9 +116,15 @@ def _fitted(text: str, font: str, size: float, room: float
         return [(text, size * room / width)]
     parts = text.split(" · ")
     half = max(1, len(parts) // 2)
-    lines = [" · ".join(parts[half:]), " · ".join(parts[:half])]
-    return [(line, min(size, size * room / max(stringWidth(line, font, size), 1)))
-            for line in lines if line]
+    lines = [line for line in (" · ".join(parts[:half]), " · ".join(parts[half:]))
+             if line]
+    small = min(size, *(size * room / stringWidth(line, font, size)
+                        for line in lines))
+    if small < _MARKING_FLOOR:
+        # Never smaller than the floor: wrapped to as many lines as it takes.
+        small = _MARKING_FLOOR
+        lines = simpleSplit(text, font, small, room)
+    return [(line, small) for line in reversed(lines)]
 
 
 class DirectoryDoc(BaseDocTemplate):
