@@ -154,6 +154,16 @@ def test_a_narrowed_directory_says_what_it_holds_on_every_page(bundled,
     legal = bundled.content.category("legal").name.vi
     assert f"Chỉ gồm {region.name.vi} · {legal}" in pdfcheck.text_pages(
         main_pdf(built, key))[0]
+    # Narrowed to legal services, Nghe An's other local services are
+    # there in the full directory: the line says so, not "no local service".
+    built = make_all(bundled, {"province": ["40"], "category": ["legal"],
+                               "lang": "en", "layout": "screen"})
+    (key,) = built
+    text = " ".join(" ".join(pdfcheck.text_pages(main_pdf(built, key))).split())
+    assert not [e for e in built[key]["selection"].entries
+                if not e.provider.is_national]
+    assert "No local service of the kinds in this edition is listed" in text
+    assert "No local service in" not in text
     # The whole directory says nothing of the kind.
     whole = main_pdf(bundled_built, "directory-en-print")
     assert pdfcheck.metadata(whole)["/Title"] == bundled.content.document.title.en

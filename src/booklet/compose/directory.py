@@ -322,7 +322,9 @@ def _part2(book: Book, selection: Selection, templates: _Templates, base: dict,
             book.part2.append(region_heading)
         book.part2.append(heading)
         if not entries and code:
-            key = "no_local" if plan.national else "no_local_alone"
+            # Narrowed to some services, the province may have others.
+            key = ("no_local_kind" if selection.edition.categories
+                   else "no_local" if plan.national else "no_local_alone")
             book.part2.append(Note(html.escape(words[key].format(
                 province=heading.title))))
         level = level_base.get(code, 2)
