@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from reportlab.platypus import Paragraph
 
-from booklet.errors import EditionError, FitError, QRError
+from booklet.errors import EditionError, FitError, LayoutError, QRError
 from booklet.layouts import Layouts
 from booklet.products import leaflets
 from booklet.project import open_project
@@ -405,6 +405,21 @@ def test_a_leaflet_layout_that_is_not_a_printed_leaflet_is_refused(tmp_path):
     assert str(info.value) == (
         "layouts/leaflet-clash.yaml is not a printed leaflet layout (kind: None); "
         "make it extend leaflet-trifold or leaflet-a6")
+
+
+def test_a_copied_leaflet_layout_missing_a_panel_setting_says_which(tmp_path):
+    # A full copy of leaflet-trifold with 'rol:' for 'role:' stopped the
+    # build with an internal KeyError.
+    layouts = _layouts(tmp_path)
+    copied = (layouts / "leaflet-trifold.yaml").read_text(encoding="utf-8")
+    (layouts / "leaflet-typo.yaml").write_text(
+        copied.replace("role: hotlines", "rol: hotlines"), encoding="utf-8")
+    project = _project(tmp_path, None, layouts)
+    with pytest.raises(LayoutError) as info:
+        _make(project, {"province": ["42"], "layout": "typo"})
+    assert str(info.value) == (
+        "leaflet 42-ha-tinh (leaflet-typo): sides[0].panels[0] has no 'role'; "
+        "did you mean 'role' for 'rol'?")
 
 
 def test_tel_and_url_payloads_chosen_in_the_layout_scan_back(tmp_path):

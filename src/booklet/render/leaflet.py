@@ -12,6 +12,7 @@ FitError.
 from __future__ import annotations
 
 import copy
+import difflib
 import io
 import logging
 import re
@@ -97,16 +98,30 @@ def _margins(layout: dict) -> dict[str, float]:
                                                         "bottom")}
 
 
+def _needs(spec: object, key: str, where: str):
+    """`spec[key]`, or a layout error naming where it is missing: a misspelt
+    key in a copied layout stopped the build with an internal KeyError."""
+    if not isinstance(spec, dict) or key not in spec:
+        near = difflib.get_close_matches(key, list(spec) if isinstance(
+            spec, dict) else [], n=1, cutoff=0.6)
+        raise LayoutError(
+            f"{where} has no '{key}'"
+            + (f"; did you mean '{key}' for '{near[0]}'?" if near else ""))
+    return spec[key]
+
+
 def panel_sheet(layout: dict) -> Sheet:
     """Panels of a sheet folded into columns (`kind: panels`)."""
     m = _margins(layout)
     width = length(layout["sheet"]["width"])
     height = length(layout["sheet"]["height"])
     pages = []
-    for index, side in enumerate(layout["sides"]):
+    for index, side in enumerate(_needs(layout, "sides", "sides")):
         x, panels = 0.0, []
-        specs = side["panels"]
+        specs = _needs(side, "panels", f"sides[{index}]")
         for i, spec in enumerate(specs):
+            for key in ("name", "width", "role"):
+                _needs(spec, key, f"sides[{index}].panels[{i}]")
             w = length(spec["width"], f"sides.{side['name']}.{spec['name']}.width")
             panels.append(Panel(
                 spec["name"], spec["role"], index, x, 0.0, w, height,
@@ -1038,6 +1053,10 @@ def render(leaflet: Leaflet, layout: dict, layouts, where: str,
     if kind == "pages":
         return _render_pages(leaflet, layout, layouts, title, name)
     if kind == "panels":
+        try:
+            panel_sheet(layout)  # checked once, so that its error names where
+        except LayoutError as exc:
+            raise LayoutError(f"{where}: {exc}") from None
         sheets = [lambda: panel_sheet(layout)]
     elif kind == "booklet":
         least, most = int(layout["sheets"]["min"]), int(layout["sheets"]["max"])
