@@ -308,10 +308,14 @@ _TIME = r"\d{1,2}(?:[:h.]\d{2}|h)?"
 # A comma or colon may end the days: "Thứ 2 - Thứ 6, 8:00-17:00".
 _SPAN = re.compile(rf"^(?P<days>.*?)[\s:,]*(?P<opens>{_TIME})\s*(?:[-–—]|đến|to)"
                    rf"\s*(?P<closes>{_TIME})$", re.IGNORECASE)
-# A split day, as offices open it: "T2-T7 7h-11h30, 13h30-17h".
+# A split day, as offices open it: "T2-T7 7h-11h30, 13h30-17h", each range
+# perhaps with its part of the day: "T2-T6 sáng 7h-11h30, chiều 1h30-5h".
 _RANGE = rf"{_TIME}\s*(?:[-–—]|đến|to)\s*{_TIME}"
-_SPLIT = re.compile(rf"^(?P<days>.*?)[\s:,]*(?P<ranges>{_RANGE}(?:\s*,\s*{_RANGE})+)$",
-                    re.IGNORECASE)
+_PART = r"(?:s[aá]ng|chi[eề]u|t[oố]i|morning|afternoon|evening)"
+_PARTED = rf"(?:{_PART}\s+)?{_RANGE}"
+_SPLIT = re.compile(
+    rf"^(?P<days>.*?)[\s:,]*(?P<ranges>{_PARTED}(?:\s*,\s*{_PARTED})+)$",
+    re.IGNORECASE)
 # Words for the part of the day before the days: "Chiều T2-T6 1h30-4h30".
 # After noon they turn a time written on the 12-hour clock into 13:30.
 _DAY_PARTS = {"sang": False, "morning": False, "chieu": True, "afternoon": True,
@@ -364,9 +368,10 @@ def hours(value: object, notes: list[str] | None = None) -> dict:
     text = re.sub(rf"({_RANGE})\s+(?:và|and)\s+(?=\d)", r"\1, ", text,
                   flags=re.IGNORECASE)
     # "T2-T6 7h30-17h, T7 7h30-11h30": after a range of hours, a comma
-    # before words (days) starts another group, as a semicolon does.
-    text = re.sub(rf"({_RANGE})\s*,\s*(?=[^\d\s,])", r"\1;", text,
-                  flags=re.IGNORECASE)
+    # before words (days) starts another group, as a semicolon does; not
+    # before a part of the day and its hours ("..., chiều 1h30-5h").
+    text = re.sub(rf"({_RANGE})\s*,\s*(?=[^\d\s,])(?!{_PART}\s+\d)", r"\1;",
+                  text, flags=re.IGNORECASE)
     for part in re.split(r"[;\n]+", text):
         part = " ".join(part.split())
         if not part:
@@ -375,14 +380,22 @@ def hours(value: object, notes: list[str] | None = None) -> dict:
             result["always"] = True
             continue
         split = _SPLIT.match(part)
-        if split and split["days"].strip():
+        if split:
             text, after_noon = _day_part(split["days"])
+            if not text.strip():
+                raise CellError(f"'{part}' names no days",
+                                "write the days before the hours, for example "
+                                "T2-T6 7h30-11h30, 13h30-17h")
             days = _days(text)
             for span in re.split(r"\s*,\s*", split["ranges"]):
-                opens, closes = re.split(r"\s*(?:[-–—]|đến|to)\s*", span,
+                # A range's own part of the day, or else the one before the
+                # days.
+                bare, own = _day_part(span)
+                later = own if bare != span else after_noon
+                opens, closes = re.split(r"\s*(?:[-–—]|đến|to)\s*", bare,
                                          flags=re.IGNORECASE)
-                spans.append({"days": days, "opens": _time(opens, after_noon),
-                              "closes": _time(closes, after_noon)})
+                spans.append({"days": days, "opens": _time(opens, later),
+                              "closes": _time(closes, later)})
             continue
         match = _SPAN.match(part)
         if match and not _day_part(match["days"])[0].strip():
