@@ -219,6 +219,10 @@ def test_the_empty_workbook_goes_into_the_output_folder_asked_for(tmp_path):
     assert main(["template", str(folder), "--content", str(content),
                  "--layouts", str(LAYOUTS)]) == 0
     assert [p.name for p in folder.iterdir()] == ["data-collection.xlsx"]
+    # A folder not made yet, written with its slash (a file 'new' came out).
+    assert main(["template", f"{tmp_path / 'new'}/", "--content", str(content),
+                 "--layouts", str(LAYOUTS)]) == 0
+    assert [p.name for p in (tmp_path / "new").iterdir()] == ["data-collection.xlsx"]
 
 
 def test_finals_listed_by_an_older_manifest_are_withdrawn_too(tmp_path):

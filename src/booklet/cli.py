@@ -109,7 +109,7 @@ def parser() -> argparse.ArgumentParser:
         # default it goes beside the content, not into the shared output/.
         # The empty one is shared, in the --output folder.
         default = None if name == "template" else Path("content-export.xlsx")
-        cmd.add_argument("workbook", nargs="?", type=Path, default=default,
+        cmd.add_argument("workbook", nargs="?", type=_out_path, default=default,
                          help="where to write the .xlsx file (default: "
                          + ("data-collection.xlsx in the --output folder)"
                             if default is None else f"{default})"))
@@ -121,6 +121,15 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--remove", action="store_true",
                      help="delete provider files that the workbook no longer has")
     return top
+
+
+def _out_path(text: str) -> Path:
+    """A path to write to; one ending in a slash is a folder, made if need be
+    (Path drops the slash, and the workbook became a file with no suffix)."""
+    path = Path(text)
+    if text.endswith(("/", os.sep)):
+        path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def _project(args) -> Project:
