@@ -347,8 +347,10 @@ def test_a_long_marking_stays_clear_of_the_folio(bundled):
     for i, (left, _bottom, right, _top) in _printed_chars(pdf):
         x0, _y0, x1, _y1 = (float(v) for v in reader.pages[i]["/TrimBox"])
         assert left >= x0 + 5 * MM - 0.5 and right <= x1 - 5 * MM + 0.5, i
-    marking = pdfcheck.squash("Chỉ dành cho cán bộ · Có địa chỉ BẢO MẬT · Chỉ gồm "
-                              "Bắc Trung Bộ và Duyên hải miền Trung · Pháp lý")
+    marking = pdfcheck.squash(
+        "Chỉ dành cho cán bộ · Có địa chỉ BẢO MẬT · "
+        "Chỉ gồm Bắc Trung Bộ và Duyên hải "
+        "miền Trung · Pháp lý")
     doc = pdfium.PdfDocument(pdf)
     for number, page in enumerate(doc):
         assert marking in pdfcheck.squash(page.get_textpage().get_text_range())

@@ -831,7 +831,8 @@ consent:
   digital: {given: "yes"}
 verification: {status: verified, date: "2026-10-01", method: phone}
 """
-ADDRESS = 'address: {text: {vi: "Số 1 đường Giả Định", en: "1 Fictional Road"}}'
+ADDRESS = ('address: {text: {vi: "Số 1 đường Giả Định", '
+           'en: "1 Fictional Road"}}')
 
 
 def _huge(long_field: str, address: bool, times: int) -> str:

@@ -239,7 +239,8 @@ def test_hotlines_beyond_their_page_go_on_to_the_next(tmp_path):
     document = content / "document.yaml"
     extra = "".join(
         f'  - number: "1800 300{i}"\n'
-        f'    name: {{vi: "Tổng đài Hư Cấu số {i}", en: "Fictional line {i}"}}\n'
+        f'    name: {{vi: "Tổng đài Hư Cấu số {i}", '
+        f'en: "Fictional line {i}"}}\n'
         "    cost: free\n" for i in range(1, 4))
     text = document.read_text(encoding="utf-8")
     at = text.index('  - number: "1800.1233"')

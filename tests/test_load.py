@@ -111,7 +111,8 @@ def test_a_key_indented_unlike_its_neighbours_is_named_as_such(tmp_path):
     # Three spaces among twos: PyYAML's words sent a tester looking for a
     # closing bracket that was never missing.
     text = MINIMAL.replace('name: {vi: "Tổ chức Thử", en: "Test Organisation"}',
-                           'name:\n  vi: "Tổ chức Thử"\n   en: "Test Organisation"')
+                           'name:\n  vi: "Tổ chức Thử"\n'
+                           '   en: "Test Organisation"')
     root = provider_tree(tmp_path, org=text)
     (problem,) = load_content(root).problems
     assert problem.line == 4

@@ -203,7 +203,8 @@ def every_category(tmp_path_factory):
     codes = [c["code"] for c in categories]
     provinces = yaml.safe_load((CONTENT / "provinces.yaml").read_text("utf-8"))
     providers = {"national/fict-every.yaml": (
-        'id: fict-every\nname: {vi: "Đường dây Mọi Việc", en: "Every Need Line"}\n'
+        'id: fict-every\nname: {vi: "Đường dây Mọi Việc", '
+        'en: "Every Need Line"}\n'
         "kind: government_central\ncoverage: national\n"
         'phones: [{number: "1800 0000", hotline: true, cost: free}]\n'
         + offering(codes) + AGREED)}

@@ -127,7 +127,8 @@ def test_symbol_path_paints_exactly_the_dark_modules():
 
 def test_a_website_with_vietnamese_letters_is_coded_as_plain_ascii():
     # Raw UTF-8 in a code with no ECI read as 'phÃ²ng...' in a strict scanner.
-    site = Contact(id="w", name="W", website="https://phònghưcấu.example/dịch-vụ")
+    site = Contact(id="w", name="W",
+                   website="https://phònghưcấu.example/dịch-vụ")
     data = payload("vcard", site)
     assert data.isascii()
     assert data.startswith(b"https://xn--")

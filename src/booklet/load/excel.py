@@ -42,7 +42,8 @@ from booklet.load.validate import (
     missing_glyphs,
     phone_problem,
     unknown_language,
-    walk,
+    untranslated,
+    verified_after_today,
 )
 from booklet.load.workbook import (
     BOOL,
@@ -72,13 +73,7 @@ from booklet.load.workbook import (
     choice_label,
     services_sheet,
 )
-from booklet.model import (
-    Content,
-    MissingField,
-    Provider,
-    Text,
-    VerificationStatus,
-)
+from booklet.model import Content, MissingField, Provider
 from booklet.ooxml import restamp
 
 log = logging.getLogger(__name__)
@@ -1169,26 +1164,17 @@ def _check_like_check(provider: Provider, draft: _Draft, today: dt.date) -> None
     of a text given in one language only, on the cell to fill in: found by
     check later, they reached someone other than the consultant who typed
     them."""
-    v = provider.verification
-    if v.status is VerificationStatus.verified and v.date and v.date > today:
+    future = verified_after_today(provider.verification, today,
+                                  lambda day: f"{day:%d/%m/%Y}")
+    if future:
         row, key = _locate(draft, ("verification", "date"))
-        row.reader.issue(
-            "warning", row.number, _column_of(row, key) if key else None,
-            f"verified on {v.date:%d/%m/%Y}, after today ({today:%d/%m/%Y}); a "
-            "final edition refuses it", "write the date the call was made")
-    for path, value in walk(provider):
-        if not isinstance(value, Text):
-            continue
-        for lang, name in (("vi", "Vietnamese"), ("en", "English")):
-            if value.has(lang):
-                continue
-            row, key = _locate(draft, (*path, lang))
-            if key is None or not key.endswith(f"_{lang}"):
-                continue
-            row.reader.issue(
-                "warning", row.number, _column_of(row, key),
-                f"no {name} text; the other language will be printed instead",
-                f"fill in the {name} cell")
+        row.reader.issue("warning", row.number,
+                         _column_of(row, key) if key else None, *future)
+    for path, lang, message in untranslated(provider):
+        row, key = _locate(draft, (*path, lang))
+        if key is not None and key.endswith(f"_{lang}"):
+            row.reader.issue("warning", row.number, _column_of(row, key), message,
+                             f"fill in the {row.sheet.column(key).en} cell")
 
 
 def _diff(old: dict, new: dict, prefix: str = "", depth: int = 0) -> list[str]:

@@ -245,28 +245,24 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
                 "remove the repeat, or put its second use in the first one's "
                 "label or hours")
         v = provider.verification
+        future = verified_after_today(v, today)
         if v.status is not VerificationStatus.verified:
             add(("verification", "status"), "warning",
                 "not verified yet (desk research only)",
                 "call the provider and record status: verified with the date")
-        elif v.date and v.date > today:
-            add(("verification", "date"), "warning",
-                f"verified on {v.date.isoformat()}, after today "
-                f"({today.isoformat()}); a final edition refuses it",
-                "write the date the call was made")
+        elif future:
+            add(("verification", "date"), "warning", *future)
         elif v.date and is_stale(v.date, max_age, today):
             add(("verification", "date"), "warning",
                 f"verified on {v.date.isoformat()}, more than {max_age} months ago",
                 "verify the entry again")
+        for path, lang, message in untranslated(provider):
+            add(path, "warning", message, f"add '{lang}:' under {dotted(path)}")
         texts: list[tuple[tuple, str]] = []
         for path, value in walk(provider):
             if isinstance(value, Text):
-                for lang in ("vi", "en"):
-                    if not value.has(lang):
-                        add(path, "warning", f"no {_LANG_NAMES[lang]} text; "
-                            "the other language will be printed instead",
-                            f"add '{lang}:' under {dotted(path)}")
-            elif isinstance(value, str) and not hasattr(value, "value"):
+                continue
+            if isinstance(value, str) and not hasattr(value, "value"):
                 texts.append((path, value))
             elif isinstance(value, Opening) and value.closes < value.opens:
                 add((*path, "closes"), "warning",
@@ -309,6 +305,27 @@ def check_loaded(loaded: Loaded, fonts: list[Path], today: dt.date | None = None
 
 
 _LANG_NAMES = {"vi": "Vietnamese", "en": "English"}
+
+
+def verified_after_today(v, today: dt.date, shown=dt.date.isoformat
+                         ) -> tuple[str, str] | None:
+    """(message, fix) when verification `v` is dated after `today`, a date
+    that a final edition refuses; `shown` writes the dates."""
+    if v.status is not VerificationStatus.verified or not v.date or v.date <= today:
+        return None
+    return (f"verified on {shown(v.date)}, after today ({shown(today)}); a final "
+            "edition refuses it", "write the date the call was made")
+
+
+def untranslated(provider) -> Iterator[tuple[tuple, str, str]]:
+    """(path, language, message) of each text of `provider` that lacks one of
+    the printed languages."""
+    for path, value in walk(provider):
+        if isinstance(value, Text):
+            for lang in ("vi", "en"):
+                if not value.has(lang):
+                    yield path, lang, (f"no {_LANG_NAMES[lang]} text; the other "
+                                       "language will be printed instead")
 
 
 def _check_codes(provider: Provider, add, provinces, categories, criteria) -> None:
